@@ -1,0 +1,87 @@
+//! The command line as typed. Resolving it (paths, params, the state dir) is `config.rs`'s job.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "runbook",
+    version,
+    about = "Durable, resumable runbooks in Rhai"
+)]
+pub struct Cli {
+    /// Where runs are kept.
+    #[arg(
+        long,
+        global = true,
+        env = "RUNBOOK_STATE_DIR",
+        default_value = ".runbook"
+    )]
+    pub state_dir: PathBuf,
+
+    /// Machine-readable NDJSON events on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// More detail on stderr (repeatable).
+    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start a new run of a runbook.
+    Exec {
+        /// The script; a bare name is also looked up in ./runbooks/.
+        file: PathBuf,
+        #[command(flatten)]
+        params: ParamArgs,
+    },
+    /// Continue a run where it stopped (the newest unfinished run when RUN is omitted).
+    Resume {
+        run: Option<String>,
+        /// Run steps whose body changed since they were recorded.
+        #[arg(long)]
+        rerun_changed: bool,
+        /// Run again from this step on (a step name, or `name #k` for a repeated name).
+        #[arg(long, value_name = "STEP")]
+        from: Option<String>,
+        /// Accept params that differ from the ones the run was started with.
+        #[arg(long)]
+        change_params: bool,
+        #[command(flatten)]
+        params: ParamArgs,
+    },
+    /// List runs.
+    Runs,
+    /// Show a run's steps, outputs and errors.
+    Status { run: String },
+    /// List a script's steps without running it, marked done, pending or changed.
+    Plan { file: PathBuf },
+    /// Compile a script and check it without running it.
+    Check { file: PathBuf },
+    /// Undo a run's completed steps, newest first.
+    Destroy {
+        run: String,
+        #[command(flatten)]
+        params: ParamArgs,
+    },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ParamArgs {
+    /// A param: NAME=VALUE (repeatable).
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+    pub param: Vec<String>,
+    /// A JSON or TOML file of params; its `secrets` table holds secrets.
+    #[arg(long = "params", value_name = "FILE")]
+    pub params_file: Option<PathBuf>,
+}

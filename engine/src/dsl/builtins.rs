@@ -1,0 +1,170 @@
+//! The functions every runbook has: `param`, `secret`, `log`, `print`, `sleep`, `fail`, and
+//! file access (`read_file`, `file_exists`, `write_file`, `append_file`; relative paths resolve against the
+//! script's directory, and writing counts as changing the world, so it needs a step).
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Duration;
+
+use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext};
+
+use super::runtime::{runtime_error, Runtime};
+use crate::error::Error;
+
+type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
+
+pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
+    let r = rt.clone();
+    engine.on_print(move |text| {
+        if r.shows_script_output() {
+            r.output.print(text)
+        }
+    });
+    let r = rt.clone();
+    engine.on_debug(move |text, _, pos| {
+        if r.shows_script_output() {
+            r.output
+                .detail(&format!("debug (line {}): {text}", pos.line().unwrap_or(0)))
+        }
+    });
+
+    let r = rt.clone();
+    engine.register_fn("log", move |value: Dynamic| {
+        if r.shows_script_output() {
+            r.output.log(&value.to_string())
+        }
+    });
+
+    let r = rt.clone();
+    engine.register_fn("param", move |ctx: NativeCallContext, name: &str| {
+        param(&r, &ctx, name, None)
+    });
+    let r = rt.clone();
+    engine.register_fn(
+        "param",
+        move |ctx: NativeCallContext, name: &str, default: Dynamic| {
+            param(&r, &ctx, name, Some(&default))
+        },
+    );
+
+    let r = rt.clone();
+    engine.register_fn(
+        "secret",
+        move |ctx: NativeCallContext, name: &str| -> Result<String> {
+            r.secrets.get(name).map_err(|message| {
+                r.stop(
+                    Error::Secret {
+                        name: name.to_string(),
+                        message,
+                    },
+                    ctx.call_position(),
+                )
+            })
+        },
+    );
+
+    let r = rt.clone();
+    engine.register_fn("sleep", move |ctx: NativeCallContext, secs: rhai::INT| {
+        sleep(&r, &ctx, secs as f64)
+    });
+    let r = rt.clone();
+    engine.register_fn("sleep", move |ctx: NativeCallContext, secs: rhai::FLOAT| {
+        sleep(&r, &ctx, secs)
+    });
+
+    engine.register_fn(
+        "fail",
+        |ctx: NativeCallContext, message: Dynamic| -> Result<()> {
+            Err(EvalAltResult::ErrorRuntime(message, ctx.call_position()).into())
+        },
+    );
+
+    let r = rt.clone();
+    engine.register_fn(
+        "read_file",
+        move |ctx: NativeCallContext, path: &str| -> Result<String> {
+            let path = r.base_dir.join(path);
+            std::fs::read_to_string(&path).map_err(|e| {
+                runtime_error(
+                    format!("cannot read {}: {e}", path.display()),
+                    ctx.call_position(),
+                )
+            })
+        },
+    );
+    let r = rt.clone();
+    engine.register_fn("file_exists", move |path: &str| {
+        r.base_dir.join(path).exists()
+    });
+    let r = rt.clone();
+    engine.register_fn(
+        "write_file",
+        move |ctx: NativeCallContext, path: &str, text: &str| {
+            write(&r, &ctx, "write_file", r.base_dir.join(path), text, false)
+        },
+    );
+    let r = rt.clone();
+    engine.register_fn(
+        "append_file",
+        move |ctx: NativeCallContext, path: &str, text: &str| {
+            write(&r, &ctx, "append_file", r.base_dir.join(path), text, true)
+        },
+    );
+}
+
+fn param(
+    rt: &Runtime,
+    ctx: &NativeCallContext,
+    name: &str,
+    default: Option<&Dynamic>,
+) -> Result<Dynamic> {
+    rt.params.get(name, default).map_err(|message| {
+        rt.stop(
+            Error::Param {
+                name: name.to_string(),
+                message,
+            },
+            ctx.call_position(),
+        )
+    })
+}
+
+fn sleep(rt: &Runtime, ctx: &NativeCallContext, secs: f64) -> Result<()> {
+    if !(secs >= 0.0 && secs.is_finite()) {
+        return Err(runtime_error(
+            format!("sleep({secs}): seconds must be >= 0"),
+            ctx.call_position(),
+        ));
+    }
+    rt.interrupt
+        .sleep(Duration::from_secs_f64(secs))
+        .map_err(|stop| {
+            EvalAltResult::ErrorTerminated(stop.token().into(), ctx.call_position()).into()
+        })
+}
+
+fn write(
+    rt: &Runtime,
+    ctx: &NativeCallContext,
+    call: &str,
+    path: PathBuf,
+    text: &str,
+    append: bool,
+) -> Result<()> {
+    rt.require_step(call, ctx.call_position())?;
+    let written = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(&path)
+        .and_then(|mut file| file.write_all(text.as_bytes()));
+    written.map_err(|e| {
+        runtime_error(
+            format!("cannot write {}: {e}", path.display()),
+            ctx.call_position(),
+        )
+    })
+}

@@ -1,0 +1,73 @@
+//! The Rhai engine as runbooks see it: the `step` syntax, params, secrets, builtins and
+//! limits, and compiling a script with the checks that run before anything executes.
+
+pub mod builtins;
+pub mod errors;
+pub mod params;
+pub mod runtime;
+pub mod scan;
+pub mod secrets;
+pub mod source;
+pub mod step;
+pub mod suggest;
+pub mod value;
+
+use std::rc::Rc;
+
+use rhai::{Dynamic, Engine, AST};
+
+use crate::diagnostic::Diagnostic;
+use runtime::Runtime;
+
+/// Builds an engine whose builtins and steps act on `runtime`.
+pub fn engine(runtime: &Rc<Runtime>) -> Engine {
+    let mut engine = Engine::new();
+    // Limits keep a runaway script from exhausting the machine; they are far above what a
+    // runbook needs (an AWS setup runs a few thousand operations).
+    engine
+        .set_max_operations(1_000_000_000)
+        .set_max_call_levels(64)
+        .set_max_expr_depths(128, 64)
+        .set_max_string_size(16 << 20)
+        .set_max_array_size(1_000_000)
+        .set_max_map_size(1_000_000)
+        .set_strict_variables(true);
+    let interrupt = runtime.interrupt.clone();
+    engine.on_progress(move |ops| {
+        // Reading the clock on every operation would cost more than the operation itself.
+        if ops % 256 != 0 {
+            return None;
+        }
+        interrupt
+            .check()
+            .map(|stop| Dynamic::from(stop.token().to_string()))
+    });
+    builtins::register(&mut engine, runtime);
+    step::register(&mut engine, runtime.clone());
+    engine
+}
+
+/// Compiles a script and runs the static checks: a syntax error or a call to a function that
+/// exists nowhere stops here, before any step runs.
+pub fn compile(engine: &Engine, name: &str, text: &str) -> Result<AST, Box<Diagnostic>> {
+    let mut ast = engine
+        .compile(text)
+        .map_err(|e| Box::new(errors::parse_diagnostic(&e, name, text)))?;
+    ast.set_source(name);
+    let unknown = scan::unknown_calls(&ast, engine);
+    if let Some(first) = unknown.first() {
+        let mut diagnostic = Diagnostic::new(format!(
+            "unknown function {}{}",
+            first.name, first.hint
+        ))
+        .at(name, text, first.line, first.column);
+        for other in &unknown[1..] {
+            diagnostic = diagnostic.note(format!(
+                "also unknown: {} at line {}{}",
+                other.name, other.line, other.hint
+            ));
+        }
+        return Err(Box::new(diagnostic));
+    }
+    Ok(ast)
+}

@@ -1,0 +1,552 @@
+//! The state a script runs against: the run's journal and replay index, params, secrets and
+//! output. Every `step` expression comes through `Runtime::step`, which decides whether the
+//! step replays its recorded value, runs (recording `started`, then its outcome), or stops
+//! the run (a divergence, a refused change, the end of a `destroy` replay).
+//!
+//! Invariant: no `RefCell` borrow of the state is held while script code runs, because the
+//! script calls back into the runtime (`log`, nested `step`, builtins).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use rhai::{Dynamic, EvalAltResult, EvalContext, Expression, FnPtr, Position};
+use serde_json::json;
+
+use super::errors;
+use super::params::Params;
+use super::secrets::Secrets;
+use super::value::{from_json, to_json};
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::interrupt::{Interrupt, Stop};
+use crate::journal::{Event, Journal, Outcome, RecordedError, ReplayIndex, StepId};
+use crate::output::{self, Output};
+
+type EvalResult<T> = Result<T, Box<EvalAltResult>>;
+
+/// Why the script was stopped from inside (carried out by `EvalAltResult::ErrorTerminated`).
+pub const STOP_TOKEN: &str = "runbook:stop";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `check`, `plan`: compiled, never run.
+    Inspect,
+    /// `exec` and `resume`: replay what completed, run the rest.
+    Run { rerun_changed: bool },
+    /// `destroy`: replay only, collecting undo actions; never run a step body.
+    Destroy,
+}
+
+/// Where a step is written in the script.
+#[derive(Debug, Clone)]
+pub struct StepSite {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StepOptions {
+    pub retries: u32,
+    pub backoff: Duration,
+    pub timeout: Option<Duration>,
+}
+
+/// An undo action collected by a `destroy` replay.
+pub struct Undo {
+    pub position: usize,
+    pub label: String,
+    pub action: Option<FnPtr>,
+    pub value: Dynamic,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub ran: usize,
+    pub replayed: usize,
+    pub undone: usize,
+    pub kept: usize,
+}
+
+struct State {
+    mode: Mode,
+    journal: Option<Journal>,
+    index: ReplayIndex,
+    position: usize,
+    occurrences: HashMap<String, u32>,
+    current: Option<String>,
+    failed_step: Option<(String, String)>,
+    stop: Option<Error>,
+    undos: Vec<Undo>,
+    counts: Counts,
+}
+
+pub struct Runtime {
+    pub output: Rc<Output>,
+    pub secrets: Rc<Secrets>,
+    pub params: Params,
+    pub interrupt: Rc<Interrupt>,
+    /// Relative paths in file builtins resolve against the script's directory.
+    pub base_dir: PathBuf,
+    sources: HashMap<String, Rc<str>>,
+    main_source: Option<String>,
+    state: RefCell<State>,
+}
+
+impl Runtime {
+    pub fn new(
+        output: Rc<Output>,
+        params: Params,
+        interrupt: Rc<Interrupt>,
+        base_dir: PathBuf,
+    ) -> Runtime {
+        Runtime {
+            secrets: output.secrets().clone(),
+            output,
+            params,
+            interrupt,
+            base_dir,
+            sources: HashMap::new(),
+            main_source: None,
+            state: RefCell::new(State {
+                mode: Mode::Inspect,
+                journal: None,
+                index: ReplayIndex::default(),
+                position: 0,
+                occurrences: HashMap::new(),
+                current: None,
+                failed_step: None,
+                stop: None,
+                undos: Vec::new(),
+                counts: Counts::default(),
+            }),
+        }
+    }
+
+    /// Registers a script's text under its source name; the first one is the main script.
+    pub fn add_source(&mut self, name: &str, text: Rc<str>) {
+        self.main_source.get_or_insert_with(|| name.to_string());
+        self.sources.insert(name.to_string(), text);
+    }
+
+    pub fn main_source_name(&self) -> Option<String> {
+        self.main_source.clone()
+    }
+
+    pub fn source(&self, name: &str) -> Option<&Rc<str>> {
+        self.sources.get(name)
+    }
+
+    /// Binds the runtime to an opened run for `exec`, `resume` or `destroy`.
+    pub fn attach(&self, journal: Journal, index: ReplayIndex, mode: Mode) {
+        let mut state = self.state.borrow_mut();
+        state.journal = Some(journal);
+        state.index = index;
+        state.mode = mode;
+    }
+
+    pub fn with_journal<T>(&self, f: impl FnOnce(&mut Journal) -> T) -> Option<T> {
+        self.state.borrow_mut().journal.as_mut().map(f)
+    }
+
+    pub fn detach(&self) -> Option<Journal> {
+        self.state.borrow_mut().journal.take()
+    }
+
+    pub fn counts(&self) -> Counts {
+        self.state.borrow().counts
+    }
+
+    pub fn count_undo(&self, undone: bool) {
+        let counts = &mut self.state.borrow_mut().counts;
+        if undone {
+            counts.undone += 1;
+        } else {
+            counts.kept += 1;
+        }
+    }
+
+    pub fn take_stop(&self) -> Option<Error> {
+        self.state.borrow_mut().stop.take()
+    }
+
+    pub fn take_undos(&self) -> Vec<Undo> {
+        std::mem::take(&mut self.state.borrow_mut().undos)
+    }
+
+    /// The step whose failure is `message`, when the script ended with a step's own error.
+    pub fn failed_step_for(&self, message: &str) -> Option<String> {
+        let state = self.state.borrow();
+        state
+            .failed_step
+            .as_ref()
+            .filter(|(_, m)| m == message)
+            .map(|(step, _)| step.clone())
+    }
+
+    pub fn current_step(&self) -> Option<String> {
+        self.state.borrow().current.clone()
+    }
+
+    /// Marks code that runs as part of a step outside `step` itself (an undo action).
+    pub fn set_current(&self, label: Option<String>) {
+        self.state.borrow_mut().current = label;
+    }
+
+    /// Whether script output (`print`, `log`) should be shown: a `destroy` replay stays
+    /// silent, as it re-runs the script only to find its undo actions.
+    pub fn shows_script_output(&self) -> bool {
+        let state = self.state.borrow();
+        state.mode != Mode::Destroy || state.current.is_some()
+    }
+
+    /// Refuses a call that changes the world outside a step: code outside steps runs again
+    /// on every resume, so it must only read.
+    pub fn require_step(&self, call: &str, pos: Position) -> EvalResult<()> {
+        let state = self.state.borrow();
+        if state.journal.is_some() && state.current.is_none() {
+            return Err(runtime_error(
+                format!(
+                    "{call} changes the world, so it must run inside a step: code outside \
+                     steps runs again on every resume"
+                ),
+                pos,
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn stop(&self, error: Error, pos: Position) -> Box<EvalAltResult> {
+        self.state.borrow_mut().stop = Some(error);
+        EvalAltResult::ErrorTerminated(STOP_TOKEN.into(), pos).into()
+    }
+
+    fn record(&self, event: Event, durable: bool) -> EvalResult<()> {
+        let mut state = self.state.borrow_mut();
+        state.index.apply(&event);
+        let Some(journal) = state.journal.as_mut() else {
+            return Ok(());
+        };
+        if let Err(error) = journal.append(event, durable) {
+            drop(state);
+            return Err(self.stop(error, Position::NONE));
+        }
+        Ok(())
+    }
+
+    /// Evaluates one `step` expression.
+    pub fn step(
+        &self,
+        ctx: &mut EvalContext,
+        name: String,
+        options: StepOptions,
+        body: &Expression,
+        undo: Option<&Expression>,
+        site: StepSite,
+    ) -> EvalResult<Dynamic> {
+        let pos = body.position();
+        let (position, step, entry, mode) = {
+            let mut state = self.state.borrow_mut();
+            if let Some(outer) = &state.current {
+                return Err(runtime_error(
+                    format!("step {name:?} is inside step {outer:?}: steps cannot be nested"),
+                    pos,
+                ));
+            }
+            let occurrence = state.occurrences.entry(name.clone()).or_insert(0);
+            let step = StepId {
+                name: name.clone(),
+                occurrence: *occurrence,
+                hash: site.hash.clone(),
+                file: site.file.clone(),
+                line: site.line,
+            };
+            *occurrence += 1;
+            let position = state.position;
+            state.position += 1;
+            (
+                position,
+                step,
+                state.index.get(position).cloned(),
+                state.mode,
+            )
+        };
+        let label = step.label();
+
+        if let Some(entry) = &entry {
+            if entry.step.name != step.name || entry.step.occurrence != step.occurrence {
+                let message = format!(
+                    "the script no longer matches the run: step {} of the run is {:?} (line {}), \
+                     but the script now has {:?} here",
+                    position + 1,
+                    entry.step.label(),
+                    entry.step.line,
+                    label
+                );
+                let diagnostic = self
+                    .diagnostic_at(&site, message)
+                    .note("a step was renamed, added or removed before this one")
+                    .note("run `runbook plan` to compare, or start a new run with `runbook exec`");
+                return Err(self.stop(Error::Diverged(Box::new(diagnostic)), pos));
+            }
+        }
+
+        let replayable = entry.as_ref().and_then(|e| match &e.outcome {
+            Outcome::Completed {
+                value, redactions, ..
+            } => Some((value, redactions, &e.step)),
+            _ => None,
+        });
+
+        match (mode, replayable) {
+            (Mode::Destroy, Some((value, redactions, _))) => {
+                let value = self.replayed_value(value, redactions, pos)?;
+                let action = match undo {
+                    Some(expr) => Some(
+                        ctx.eval_expression_tree(expr)?
+                            .try_cast::<FnPtr>()
+                            .ok_or_else(|| runtime_error("undo must be a closure", pos))?,
+                    ),
+                    None => None,
+                };
+                let mut state = self.state.borrow_mut();
+                state.undos.push(Undo {
+                    position,
+                    label,
+                    action,
+                    value: value.clone(),
+                });
+                state.counts.replayed += 1;
+                Ok(value)
+            }
+            (Mode::Destroy, None) => Err(self.stop_with_end(pos)),
+            (Mode::Run { rerun_changed }, Some((value, redactions, recorded))) => {
+                if recorded.hash == step.hash {
+                    let value = self.replayed_value(value, redactions, pos)?;
+                    self.output.progress(&format!("replayed {label}"));
+                    self.output
+                        .event("step_replayed", self.step_fields(position, &step));
+                    self.state.borrow_mut().counts.replayed += 1;
+                    Ok(value)
+                } else if rerun_changed {
+                    self.output
+                        .detail(&format!("step {label:?} changed: running it again"));
+                    self.run_body(ctx, position, step, options, body)
+                } else {
+                    let message = format!(
+                        "step {label:?} changed since the run recorded it (line {} then, line {} now)",
+                        recorded.line, site.line
+                    );
+                    let diagnostic = self.diagnostic_at(&site, message).note(
+                        "resume with --rerun-changed to run changed steps again, or start a \
+                         new run with `runbook exec`",
+                    );
+                    Err(self.stop(Error::Diverged(Box::new(diagnostic)), pos))
+                }
+            }
+            (Mode::Run { .. }, None) => self.run_body(ctx, position, step, options, body),
+            (Mode::Inspect, _) => Err(runtime_error("steps do not run while inspecting", pos)),
+        }
+    }
+
+    fn stop_with_end(&self, pos: Position) -> Box<EvalAltResult> {
+        EvalAltResult::ErrorTerminated(END_OF_REPLAY.into(), pos).into()
+    }
+
+    fn diagnostic_at(&self, site: &StepSite, message: String) -> Diagnostic {
+        let diagnostic = Diagnostic::new(message);
+        match self.sources.get(&site.file) {
+            Some(text) => diagnostic.at(&site.file, text, site.line, site.column),
+            None => diagnostic,
+        }
+    }
+
+    fn replayed_value(
+        &self,
+        value: &serde_json::Value,
+        redactions: &[crate::journal::Redaction],
+        pos: Position,
+    ) -> EvalResult<Dynamic> {
+        match self.secrets.decode(value.clone(), redactions) {
+            Ok(value) => Ok(from_json(&value)),
+            Err(message) => Err(self.stop(
+                Error::Secret {
+                    name: "in a recorded value".into(),
+                    message,
+                },
+                pos,
+            )),
+        }
+    }
+
+    fn step_fields(&self, position: usize, step: &StepId) -> serde_json::Value {
+        json!({
+            "run": self.with_journal(|j| j.id().to_string()),
+            "step": step.name,
+            "occurrence": step.occurrence,
+            "position": position,
+            "file": step.file,
+            "line": step.line,
+        })
+    }
+
+    fn run_body(
+        &self,
+        ctx: &mut EvalContext,
+        position: usize,
+        step: StepId,
+        options: StepOptions,
+        body: &Expression,
+    ) -> EvalResult<Dynamic> {
+        let label = step.label();
+        let fields = self.step_fields(position, &step);
+        self.record(Event::Started { position, step }, false)?;
+        self.output.event("step_started", fields.clone());
+        self.output.detail(&format!("started {label}"));
+        self.state.borrow_mut().current = Some(label.clone());
+        let started = Instant::now();
+        let (result, attempts) = self.attempts(ctx, &label, &options, body, &fields);
+        self.state.borrow_mut().current = None;
+        let elapsed = started.elapsed();
+        let result = result.and_then(|value| {
+            to_json(&value).map(|json| (value, json)).map_err(|why| {
+                runtime_error(
+                    format!("step {label:?} returned a value that {why}"),
+                    body.position(),
+                )
+            })
+        });
+
+        match result {
+            Ok((value, json)) => {
+                let (recorded, redactions) = self.secrets.encode(json);
+                let duration_ms = elapsed.as_secs_f64() * 1000.0;
+                self.record(
+                    Event::Completed {
+                        position,
+                        value: recorded,
+                        redactions,
+                        duration_ms,
+                        attempts,
+                    },
+                    true,
+                )?;
+                self.output
+                    .progress(&format!("done     {label} ({})", output::duration(elapsed)));
+                let mut done = fields;
+                done["duration_ms"] = json!(duration_ms);
+                done["attempts"] = json!(attempts);
+                self.output.event("step_completed", done);
+                self.state.borrow_mut().counts.ran += 1;
+                Ok(value)
+            }
+            Err(error) if is_stop(&error, Stop::Interrupted) || is_token(&error, STOP_TOKEN) => {
+                if is_stop(&error, Stop::Interrupted) {
+                    self.record(Event::Interrupted { position }, true)?;
+                    self.output.progress(&format!("interrupted {label}"));
+                    self.output.event("step_interrupted", fields);
+                    let mut state = self.state.borrow_mut();
+                    state.stop = Some(Error::Interrupted(format!(
+                        "interrupted during step {label:?}; `runbook resume` runs it again"
+                    )));
+                }
+                Err(EvalAltResult::ErrorTerminated(STOP_TOKEN.into(), body.position()).into())
+            }
+            Err(error) => {
+                let diagnostic = errors::eval_diagnostic(&error, self);
+                let message = self.secrets.redact(&diagnostic.message);
+                let location = diagnostic.location.as_ref();
+                let recorded = RecordedError {
+                    message: message.clone(),
+                    line: location.map(|l| l.line),
+                    column: location.map(|l| l.column),
+                };
+                self.record(
+                    Event::Failed {
+                        position,
+                        error: recorded,
+                    },
+                    true,
+                )?;
+                self.output
+                    .progress(&format!("failed   {label} ({})", output::duration(elapsed)));
+                let mut failed = fields;
+                failed["error"] = json!(message);
+                failed["duration_ms"] = json!(elapsed.as_secs_f64() * 1000.0);
+                self.output.event("step_failed", failed);
+                self.state.borrow_mut().failed_step = Some((label, diagnostic.message));
+                Err(error)
+            }
+        }
+    }
+
+    /// Runs the body, retrying as the options say. Returns the result and the attempts made.
+    fn attempts(
+        &self,
+        ctx: &mut EvalContext,
+        label: &str,
+        options: &StepOptions,
+        body: &Expression,
+        fields: &serde_json::Value,
+    ) -> (EvalResult<Dynamic>, u32) {
+        let mut attempt = 1;
+        loop {
+            self.interrupt
+                .set_deadline(options.timeout.map(|t| Instant::now() + t));
+            let result = ctx.eval_expression_tree(body);
+            self.interrupt.set_deadline(None);
+            let error = match result {
+                Ok(value) => return (Ok(value), attempt),
+                Err(error) if is_stop(&error, Stop::TimedOut) => {
+                    let limit = options.timeout.unwrap_or_default();
+                    runtime_error(
+                        format!("step {label:?} timed out after {}", output::duration(limit)),
+                        error.position(),
+                    )
+                }
+                Err(error) if matches!(*error, EvalAltResult::ErrorTerminated(..)) => {
+                    return (Err(error), attempt)
+                }
+                Err(error) => error,
+            };
+            if attempt > options.retries {
+                return (Err(error), attempt);
+            }
+            let wait = options.backoff * 2u32.saturating_pow(attempt - 1);
+            let message = errors::eval_diagnostic(&error, self).message;
+            self.output.progress(&format!(
+                "retry    {label}: attempt {attempt} of {} failed ({message}); again in {}",
+                options.retries + 1,
+                output::duration(wait)
+            ));
+            let mut retry = fields.clone();
+            retry["attempt"] = json!(attempt);
+            retry["error"] = json!(message);
+            self.output.event("step_retry", retry);
+            if let Err(stop) = self.interrupt.sleep(wait) {
+                let stopped = EvalAltResult::ErrorTerminated(stop.token().into(), body.position());
+                return (Err(stopped.into()), attempt);
+            }
+            attempt += 1;
+        }
+    }
+}
+
+/// The token that ends a `destroy` replay at the first step that never completed.
+pub const END_OF_REPLAY: &str = "runbook:end-of-replay";
+
+pub fn runtime_error(message: impl Into<String>, pos: Position) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(Dynamic::from(message.into()), pos).into()
+}
+
+pub fn is_token(error: &EvalAltResult, token: &str) -> bool {
+    matches!(error, EvalAltResult::ErrorTerminated(t, _) if t.clone().into_string().ok().as_deref() == Some(token))
+}
+
+pub fn is_stop(error: &EvalAltResult, stop: Stop) -> bool {
+    is_token(error, stop.token())
+}

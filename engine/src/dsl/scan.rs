@@ -1,0 +1,215 @@
+//! What can be read from a compiled script without running it: its steps (for `plan`), the
+//! params it asks for, and calls to functions that exist nowhere (for `check`, and before
+//! every run, so a typo fails before the first step changes anything).
+
+use std::collections::{BTreeMap, HashSet};
+
+use rhai::{ASTNode, Engine, Expr, Position, Stmt, AST};
+
+use super::source;
+use super::suggest::did_you_mean;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepName {
+    Literal(String),
+    /// A name computed at run time, shown as its source text.
+    Computed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct StaticStep {
+    pub name: StepName,
+    pub line: usize,
+    pub column: usize,
+    pub hash: String,
+    /// The function the step is written in, if any.
+    pub function: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamUse {
+    pub has_default: bool,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnknownCall {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+    pub hint: String,
+}
+
+/// Calls every expression of the script, functions included.
+fn each_expr(ast: &AST, mut f: impl FnMut(&Expr)) {
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Expr(expr)) = path.last() {
+            f(expr);
+        }
+        true
+    });
+}
+
+fn line_col(pos: Position) -> (usize, usize) {
+    (pos.line().unwrap_or(0), pos.position().unwrap_or(1))
+}
+
+/// The steps in source order, main body first, then those inside functions.
+pub fn steps(ast: &AST, text: &str) -> Vec<StaticStep> {
+    // Function bodies as (line, column) ranges, to say which function a step is written in.
+    type LineCol = (usize, usize);
+    let functions: Vec<(String, LineCol, LineCol)> = ast
+        .iter_fn_def()
+        .map(|f| {
+            let name = if f.name.starts_with("anon$") {
+                "a closure".into()
+            } else {
+                f.name.to_string()
+            };
+            (
+                name,
+                line_col(f.body.start_position()),
+                line_col(f.body.end_position()),
+            )
+        })
+        .collect();
+    let mut steps = Vec::new();
+    each_expr(ast, |expr| {
+        let Expr::Custom(custom, pos) = expr else {
+            return;
+        };
+        if custom.tokens.first().map(|t| t.as_str()) != Some("step") {
+            return;
+        }
+        let Some(name_expr) = custom.inputs.first() else {
+            return;
+        };
+        let Some(Expr::Stmt(block)) = custom
+            .inputs
+            .iter()
+            .skip(1)
+            .find(|e| matches!(e, Expr::Stmt(_)))
+        else {
+            return;
+        };
+        let name = match name_expr {
+            Expr::StringConstant(s, _) => StepName::Literal(s.to_string()),
+            _ => {
+                // `step` is 4 characters: the name's text runs from after it to the body or
+                // the options.
+                let (line, column) = line_col(*pos);
+                let after_keyword = Position::new(line.max(1) as u16, (column + 4) as u16);
+                let end = custom
+                    .inputs
+                    .get(1)
+                    .map_or(block.position(), |e| e.position());
+                let shown = source::between(text, after_keyword, end).unwrap_or("?");
+                StepName::Computed(shown.trim().trim_end_matches(',').trim().to_string())
+            }
+        };
+        let body = source::slice(text, block.position(), block.end_position()).unwrap_or("");
+        let (line, column) = line_col(name_expr.position());
+        let function = functions
+            .iter()
+            .filter(|(_, start, end)| (*start..=*end).contains(&(line, column)))
+            .min_by_key(|(_, start, end)| (end.0 - start.0, end.1.abs_diff(start.1)))
+            .map(|(name, ..)| name.clone());
+        steps.push(StaticStep {
+            name,
+            line,
+            column,
+            hash: source::body_hash(body),
+            function,
+        });
+    });
+    steps.sort_by_key(|s| (s.function.is_some(), s.line, s.column));
+    steps
+}
+
+/// The params the script asks for by literal name; `None` when a name is computed, so the
+/// set of params cannot be known.
+pub fn params(ast: &AST) -> Option<BTreeMap<String, ParamUse>> {
+    let mut found = BTreeMap::new();
+    let mut computed = false;
+    each_expr(ast, |expr| {
+        let Expr::FnCall(call, pos) = expr else {
+            return;
+        };
+        if call.name != "param" || call.is_qualified() || call.args.is_empty() {
+            return;
+        }
+        match &call.args[0] {
+            Expr::StringConstant(name, _) => {
+                let (line, column) = line_col(*pos);
+                let entry = found.entry(name.to_string()).or_insert(ParamUse {
+                    has_default: false,
+                    line,
+                    column,
+                });
+                entry.has_default |= call.args.len() > 1;
+            }
+            _ => computed = true,
+        }
+    });
+    (!computed).then_some(found)
+}
+
+/// Functions Rhai resolves at run time without a registered or script-defined namesake.
+const LANGUAGE_FUNCTIONS: [&str; 10] = [
+    "Fn",
+    "call",
+    "curry",
+    "eval",
+    "is_def_fn",
+    "is_def_var",
+    "is_shared",
+    "type_of",
+    "print",
+    "debug",
+];
+
+pub fn unknown_calls(ast: &AST, engine: &Engine) -> Vec<UnknownCall> {
+    let mut known: HashSet<String> = engine
+        .gen_fn_signatures(true)
+        .iter()
+        .filter_map(|sig| sig.split('(').next())
+        .map(|name| {
+            name.trim_start_matches("get$")
+                .trim_start_matches("set$")
+                .to_string()
+        })
+        .collect();
+    known.extend(LANGUAGE_FUNCTIONS.iter().map(|s| s.to_string()));
+    known.extend(ast.iter_functions().map(|f| f.name.to_string()));
+    // A variable may hold a function pointer and be called by name.
+    for f in ast.iter_functions() {
+        known.extend(f.params.iter().map(|p| p.to_string()));
+    }
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Stmt(Stmt::Var(var, ..))) = path.last() {
+            known.insert(var.0.name.to_string());
+        }
+        true
+    });
+
+    let mut unknown = Vec::new();
+    each_expr(ast, |expr| {
+        let Expr::FnCall(call, pos) = expr else {
+            return;
+        };
+        if call.is_qualified() || call.is_operator_call() || known.contains(call.name.as_str()) {
+            return;
+        }
+        let (line, column) = line_col(*pos);
+        let hint = did_you_mean(&call.name, known.iter().map(String::as_str));
+        unknown.push(UnknownCall {
+            name: call.name.to_string(),
+            line,
+            column,
+            hint,
+        });
+    });
+    unknown.sort_by_key(|u| (u.line, u.column));
+    unknown
+}

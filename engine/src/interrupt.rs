@@ -1,0 +1,77 @@
+//! Ctrl-C and step timeouts. The script engine polls `check` between operations and every
+//! blocking builtin waits through `sleep`, so both stop a step at its next instruction. A
+//! second Ctrl-C exits at once: the `started` record already in the journal makes `resume`
+//! run that step again.
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::error::exit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    Interrupted,
+    TimedOut,
+}
+
+impl Stop {
+    /// The token carried by Rhai's termination error.
+    pub fn token(self) -> &'static str {
+        match self {
+            Stop::Interrupted => "runbook:interrupted",
+            Stop::TimedOut => "runbook:timeout",
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Interrupt {
+    ctrl_c: Arc<AtomicBool>,
+    deadline: Cell<Option<Instant>>,
+}
+
+impl Interrupt {
+    /// Routes SIGINT here for the rest of the process.
+    pub fn install() -> Interrupt {
+        let interrupt = Interrupt::default();
+        let flag = interrupt.ctrl_c.clone();
+        // Fails only when a handler is already installed, which `run` never does twice.
+        let _ = ctrlc::set_handler(move || {
+            if flag.swap(true, Ordering::SeqCst) {
+                std::process::exit(exit::INTERRUPTED);
+            }
+        });
+        interrupt
+    }
+
+    pub fn check(&self) -> Option<Stop> {
+        if self.ctrl_c.load(Ordering::Relaxed) {
+            Some(Stop::Interrupted)
+        } else if self.deadline.get().is_some_and(|d| Instant::now() >= d) {
+            Some(Stop::TimedOut)
+        } else {
+            None
+        }
+    }
+
+    pub fn set_deadline(&self, deadline: Option<Instant>) {
+        self.deadline.set(deadline);
+    }
+
+    /// Sleeps, waking early for Ctrl-C or the step's deadline.
+    pub fn sleep(&self, duration: Duration) -> Result<(), Stop> {
+        let end = Instant::now() + duration;
+        loop {
+            if let Some(stop) = self.check() {
+                return Err(stop);
+            }
+            let now = Instant::now();
+            if now >= end {
+                return Ok(());
+            }
+            std::thread::sleep((end - now).min(Duration::from_millis(20)));
+        }
+    }
+}

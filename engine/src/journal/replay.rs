@@ -1,0 +1,181 @@
+//! The replay index: the journal folded into what each step position last did. Later records
+//! win: a step that ran again replaces its entry, `Rewound` forgets every position from its
+//! own on.
+
+use serde_json::Value;
+
+use super::record::{Event, Record, RecordedError, Redaction, StepId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Started, and the process died before an outcome was written.
+    Started,
+    Completed {
+        value: Value,
+        redactions: Vec<Redaction>,
+        duration_ms: f64,
+    },
+    Failed(RecordedError),
+    Interrupted,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum UndoState {
+    NotStarted,
+    Started,
+    Completed,
+    Failed(RecordedError),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepEntry {
+    pub step: StepId,
+    pub outcome: Outcome,
+    pub undo: UndoState,
+}
+
+impl StepEntry {
+    pub fn is_completed(&self) -> bool {
+        matches!(self.outcome, Outcome::Completed { .. })
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ReplayIndex {
+    entries: Vec<StepEntry>,
+}
+
+impl ReplayIndex {
+    pub fn from_records<'a>(records: impl IntoIterator<Item = &'a Record>) -> ReplayIndex {
+        let mut index = ReplayIndex::default();
+        for record in records {
+            index.apply(&record.event);
+        }
+        index
+    }
+
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Session { .. } => {}
+            Event::Started { position, step } => {
+                let entry = StepEntry {
+                    step: step.clone(),
+                    outcome: Outcome::Started,
+                    undo: UndoState::NotStarted,
+                };
+                if *position < self.entries.len() {
+                    self.entries[*position] = entry;
+                } else {
+                    self.entries.push(entry);
+                }
+            }
+            Event::Completed {
+                position,
+                value,
+                redactions,
+                duration_ms,
+                ..
+            } => {
+                self.set_outcome(
+                    *position,
+                    Outcome::Completed {
+                        value: value.clone(),
+                        redactions: redactions.clone(),
+                        duration_ms: *duration_ms,
+                    },
+                );
+            }
+            Event::Failed { position, error } => {
+                self.set_outcome(*position, Outcome::Failed(error.clone()))
+            }
+            Event::Interrupted { position } => self.set_outcome(*position, Outcome::Interrupted),
+            Event::Rewound { position } => self.entries.truncate(*position),
+            Event::UndoStarted { position } => self.set_undo(*position, UndoState::Started),
+            Event::UndoCompleted { position } => self.set_undo(*position, UndoState::Completed),
+            Event::UndoFailed { position, error } => {
+                self.set_undo(*position, UndoState::Failed(error.clone()))
+            }
+        }
+    }
+
+    fn set_outcome(&mut self, position: usize, outcome: Outcome) {
+        if let Some(entry) = self.entries.get_mut(position) {
+            entry.outcome = outcome;
+        }
+    }
+
+    fn set_undo(&mut self, position: usize, undo: UndoState) {
+        if let Some(entry) = self.entries.get_mut(position) {
+            entry.undo = undo;
+        }
+    }
+
+    pub fn get(&self, position: usize) -> Option<&StepEntry> {
+        self.entries.get(position)
+    }
+
+    pub fn entries(&self) -> &[StepEntry] {
+        &self.entries
+    }
+
+    /// Whether a `destroy` has begun on this run.
+    pub fn destroy_started(&self) -> bool {
+        self.entries.iter().any(|e| e.undo != UndoState::NotStarted)
+    }
+
+    /// The position of the first step called `name` (or `name #k` for a repeated name).
+    pub fn position_of(&self, name: &str) -> Option<usize> {
+        self.entries
+            .iter()
+            .position(|e| e.step.label() == name || e.step.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{Outcome, ReplayIndex};
+    use crate::journal::record::{Event, StepId};
+
+    fn step(name: &str) -> StepId {
+        StepId {
+            name: name.into(),
+            occurrence: 0,
+            hash: "h".into(),
+            file: "f".into(),
+            line: 1,
+        }
+    }
+
+    fn completed(position: usize) -> Event {
+        Event::Completed {
+            position,
+            value: json!(position),
+            redactions: vec![],
+            duration_ms: 1.0,
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn a_rerun_replaces_its_entry_and_rewind_forgets_the_rest() {
+        let mut index = ReplayIndex::default();
+        for (i, name) in ["a", "b", "c"].iter().enumerate() {
+            index.apply(&Event::Started {
+                position: i,
+                step: step(name),
+            });
+            index.apply(&completed(i));
+        }
+        index.apply(&Event::Started {
+            position: 1,
+            step: step("b"),
+        });
+        assert_eq!(index.get(1).unwrap().outcome, Outcome::Started);
+        assert!(index.get(2).unwrap().is_completed());
+        index.apply(&Event::Rewound { position: 1 });
+        assert_eq!(index.entries().len(), 1);
+        assert_eq!(index.position_of("a"), Some(0));
+    }
+}

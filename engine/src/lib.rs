@@ -1,0 +1,16 @@
+//! runbook: durable, resumable runbooks written in Rhai.
+//!
+//! A runbook's side effects live in steps; each step's outcome is journaled before the next
+//! starts, so a run that fails or is killed resumes where it stopped. See DESIGN.md.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod dsl;
+pub mod error;
+pub mod interrupt;
+pub mod journal;
+pub mod output;
+pub mod report;
+pub mod run;
+pub mod session;

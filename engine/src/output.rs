@@ -1,0 +1,135 @@
+//! Everything a run says. Human progress goes to stderr (a line per step); with `--json`,
+//! machine-readable NDJSON events go to stdout. Every byte passes the secret redaction here,
+//! so no other module can print a secret by mistake.
+
+use std::io::Write;
+use std::rc::Rc;
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostic::Diagnostic;
+use crate::dsl::secrets::Secrets;
+use crate::journal::now_rfc3339;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+pub struct Output {
+    json: bool,
+    verbosity: Verbosity,
+    secrets: Rc<Secrets>,
+}
+
+impl Output {
+    pub fn new(json: bool, verbosity: Verbosity, secrets: Rc<Secrets>) -> Output {
+        Output {
+            json,
+            verbosity,
+            secrets,
+        }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    pub fn secrets(&self) -> &Rc<Secrets> {
+        &self.secrets
+    }
+
+    /// One NDJSON event on stdout (only with `--json`).
+    pub fn event(&self, kind: &str, fields: Value) {
+        if !self.json {
+            return;
+        }
+        let mut event = Map::new();
+        event.insert("event".into(), kind.into());
+        event.insert("at".into(), now_rfc3339().into());
+        if let Value::Object(fields) = fields {
+            event.extend(fields);
+        }
+        let (event, _) = self.secrets.encode(Value::Object(event));
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{event}");
+        let _ = out.flush();
+    }
+
+    /// A progress line on stderr; hidden by `-q`.
+    pub fn progress(&self, line: &str) {
+        if self.verbosity >= Verbosity::Normal {
+            eprintln!("{}", self.secrets.redact(line));
+        }
+    }
+
+    /// A detail shown with `-v`.
+    pub fn detail(&self, line: &str) {
+        if self.verbosity >= Verbosity::Verbose {
+            eprintln!("{}", self.secrets.redact(line));
+        }
+    }
+
+    pub fn warn(&self, message: &str) {
+        eprintln!("warning: {}", self.secrets.redact(message));
+        self.event("warning", json!({ "message": message }));
+    }
+
+    pub fn diagnostic(&self, diagnostic: &Diagnostic) {
+        eprint!("{}", self.secrets.redact(&diagnostic.render()));
+    }
+
+    /// Plain output on stdout (reports, tables), redacted.
+    pub fn stdout(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", self.secrets.redact(text));
+    }
+
+    /// The script's `print`: stdout, or a `print` event with `--json`.
+    pub fn print(&self, text: &str) {
+        if self.json {
+            self.event("print", json!({ "message": text }));
+        } else {
+            self.stdout(text);
+        }
+    }
+
+    /// The script's `log`: stderr, or a `log` event with `--json`.
+    pub fn log(&self, text: &str) {
+        if self.json {
+            self.event("log", json!({ "message": text }));
+        } else if self.verbosity >= Verbosity::Normal {
+            eprintln!("  | {}", self.secrets.redact(text));
+        }
+    }
+}
+
+/// `12 ms`, `1.50 s`, `2m03s`.
+pub fn duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else if ms < 60_000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else {
+        let secs = d.as_secs();
+        format!("{}m{:02}s", secs / 60, secs % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::duration;
+
+    #[test]
+    fn formats_durations_for_people() {
+        assert_eq!(duration(Duration::from_millis(12)), "12 ms");
+        assert_eq!(duration(Duration::from_millis(1500)), "1.50 s");
+        assert_eq!(duration(Duration::from_secs(123)), "2m03s");
+    }
+}

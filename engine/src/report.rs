@@ -1,0 +1,296 @@
+//! What ran and what is left: `runs`, `status` and `plan`. These only read the store.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::dsl::scan::{self, StaticStep, StepName};
+use crate::error::Result;
+use crate::journal::{Outcome, ReplayIndex, RunMeta, RunStatus, StepEntry, Store, UndoState};
+use crate::output::{self, Output};
+use crate::session::{display_name, Session};
+
+/// A run's status as users need it: `running` only while a process really owns the run.
+fn live_status(store: &Store, meta: &RunMeta) -> &'static str {
+    match meta.status {
+        RunStatus::Running if !store.is_active(&meta.id) => "stopped",
+        status => status.as_str(),
+    }
+}
+
+pub fn runs(store: &Store, output: &Output) -> Result<()> {
+    let mut rows = Vec::new();
+    for meta in store.list()? {
+        let contents = store.read(&meta.id)?;
+        let index = ReplayIndex::from_records(&contents.records);
+        let done = index.entries().iter().filter(|e| e.is_completed()).count();
+        rows.push((
+            meta.clone(),
+            live_status(store, &meta),
+            done,
+            index.entries().len(),
+        ));
+    }
+    if output.is_json() {
+        let runs: Vec<Value> = rows
+            .iter()
+            .map(|(meta, status, done, total)| {
+                json!({ "run": meta.id, "status": status, "steps_done": done, "steps": total,
+                        "started_at": meta.started_at, "ended_at": meta.ended_at,
+                        "script": meta.script })
+            })
+            .collect();
+        output.stdout(&Value::Array(runs).to_string());
+        return Ok(());
+    }
+    if rows.is_empty() {
+        output.stdout(&format!("no runs in {}", store.root().display()));
+        return Ok(());
+    }
+    let width = rows
+        .iter()
+        .map(|(m, ..)| m.id.len())
+        .max()
+        .unwrap_or(3)
+        .max(3);
+    output.stdout(&format!(
+        "{:width$}  {:11}  {:>5}  {:24}  SCRIPT",
+        "RUN", "STATUS", "STEPS", "STARTED"
+    ));
+    for (meta, status, done, total) in rows {
+        output.stdout(&format!(
+            "{:width$}  {:11}  {:>5}  {:24}  {}",
+            meta.id,
+            status,
+            format!("{done}/{total}"),
+            meta.started_at,
+            display_name(&meta.script)
+        ));
+    }
+    Ok(())
+}
+
+fn entry_status(entry: &StepEntry) -> &'static str {
+    match (&entry.undo, &entry.outcome) {
+        (UndoState::Completed, _) => "undone",
+        (UndoState::Failed(_), _) => "undo-failed",
+        (UndoState::Started, _) => "undoing",
+        (_, Outcome::Completed { .. }) => "done",
+        (_, Outcome::Failed(_)) => "failed",
+        (_, Outcome::Interrupted) => "interrupted",
+        (_, Outcome::Started) => "started",
+    }
+}
+
+pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
+    let contents = store.read(id)?;
+    let meta = &contents.meta;
+    let index = ReplayIndex::from_records(&contents.records);
+    let status = live_status(store, meta);
+    if output.is_json() {
+        let steps: Vec<Value> = index
+            .entries()
+            .iter()
+            .enumerate()
+            .map(|(position, e)| {
+                let mut step = json!({
+                    "position": position, "name": e.step.name, "occurrence": e.step.occurrence,
+                    "file": e.step.file, "line": e.step.line, "status": entry_status(e),
+                });
+                match &e.outcome {
+                    Outcome::Completed {
+                        value, duration_ms, ..
+                    } => {
+                        step["value"] = value.clone();
+                        step["duration_ms"] = json!(duration_ms);
+                    }
+                    Outcome::Failed(error) => step["error"] = json!(error),
+                    _ => {}
+                }
+                if let UndoState::Failed(error) = &e.undo {
+                    step["undo_error"] = json!(error);
+                }
+                step
+            })
+            .collect();
+        let report = json!({
+            "run": meta.id, "status": status, "script": meta.script, "params": meta.params,
+            "started_at": meta.started_at, "ended_at": meta.ended_at, "error": meta.error,
+            "steps": steps,
+        });
+        output.stdout(&report.to_string());
+        return Ok(());
+    }
+    output.stdout(&format!("run {}: {status}", meta.id));
+    output.stdout(&format!("script:  {}", display_name(&meta.script)));
+    let ended = meta
+        .ended_at
+        .as_deref()
+        .map_or(String::new(), |e| format!(", ended {e}"));
+    output.stdout(&format!("started: {}{ended}", meta.started_at));
+    if !meta.params.is_empty() {
+        let params: Vec<String> = meta
+            .params
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        output.stdout(&format!("params:  {}", params.join(" ")));
+    }
+    if let Some(torn) = &contents.torn {
+        output.stdout(&format!(
+            "journal: a torn last record at line {} (dropped on resume)",
+            torn.line
+        ));
+    }
+    for entry in index.entries() {
+        let detail = match &entry.outcome {
+            Outcome::Completed {
+                value, duration_ms, ..
+            } => format!(
+                "({}) = {}",
+                output::duration(Duration::from_secs_f64(duration_ms / 1000.0)),
+                shorten(&value.to_string(), 60)
+            ),
+            Outcome::Failed(error) => format!("error: {}", error.message),
+            _ => String::new(),
+        };
+        output.stdout(&format!(
+            "  {:11}  {}  line {}  {detail}",
+            entry_status(entry),
+            entry.step.label(),
+            entry.step.line
+        ));
+    }
+    if let Some(error) = &meta.error {
+        output.stdout(&format!("error: {error}"));
+    }
+    Ok(())
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}...", text.chars().take(max).collect::<String>())
+    }
+}
+
+/// A static step's state in a run: done, changed, failed or pending, and how many times it
+/// completed. Literal names match recorded steps by name; a computed name matches the
+/// recorded steps no literal name claims, by body hash, else by line.
+fn plan_status(
+    step: &StaticStep,
+    literals: &[&str],
+    index: Option<&ReplayIndex>,
+) -> (&'static str, usize) {
+    let Some(index) = index else {
+        return ("pending", 0);
+    };
+    let entries: Vec<&StepEntry> = match &step.name {
+        StepName::Literal(name) => index
+            .entries()
+            .iter()
+            .filter(|e| &e.step.name == name)
+            .collect(),
+        StepName::Computed(_) => {
+            let unclaimed = index
+                .entries()
+                .iter()
+                .filter(|e| !literals.contains(&e.step.name.as_str()));
+            let same_body: Vec<&StepEntry> = unclaimed
+                .clone()
+                .filter(|e| e.step.hash == step.hash)
+                .collect();
+            if same_body.is_empty() {
+                unclaimed.filter(|e| e.step.line == step.line).collect()
+            } else {
+                same_body
+            }
+        }
+    };
+    let completed: Vec<&&StepEntry> = entries.iter().filter(|e| e.is_completed()).collect();
+    let status = if completed.iter().any(|e| e.step.hash != step.hash) {
+        "changed"
+    } else if !completed.is_empty() && completed.len() == entries.len() {
+        "done"
+    } else if entries
+        .iter()
+        .any(|e| matches!(e.outcome, Outcome::Failed(_)))
+    {
+        "failed"
+    } else {
+        "pending"
+    };
+    (status, completed.len())
+}
+
+pub fn plan(store: &Store, session: &Session, output: &Output) -> Result<()> {
+    let steps = scan::steps(&session.ast, &session.text);
+    let newest = store
+        .list()?
+        .into_iter()
+        .rev()
+        .find(|m| m.script == session.path);
+    let index = match &newest {
+        Some(meta) => Some(ReplayIndex::from_records(&store.read(&meta.id)?.records)),
+        None => None,
+    };
+    let literals: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| match &s.name {
+            StepName::Literal(name) => Some(name.as_str()),
+            StepName::Computed(_) => None,
+        })
+        .collect();
+    let rows: Vec<(&StaticStep, &str, usize)> = steps
+        .iter()
+        .map(|s| {
+            let (status, times) = plan_status(s, &literals, index.as_ref());
+            (s, status, times)
+        })
+        .collect();
+    if output.is_json() {
+        let steps: Vec<Value> = rows
+            .iter()
+            .map(|(s, status, times)| {
+                let (name, computed) = match &s.name {
+                    StepName::Literal(n) => (n.clone(), false),
+                    StepName::Computed(text) => (text.clone(), true),
+                };
+                json!({ "name": name, "computed": computed, "line": s.line, "status": status,
+                        "recorded": times, "function": s.function })
+            })
+            .collect();
+        let report = json!({
+            "script": session.name, "run": newest.as_ref().map(|m| &m.id), "steps": steps,
+        });
+        output.stdout(&report.to_string());
+        return Ok(());
+    }
+    let against = newest.as_ref().map_or("no run yet".to_string(), |m| {
+        format!("against run {}", m.id)
+    });
+    output.stdout(&format!("plan for {} ({against})", session.name));
+    for (i, (step, status, times)) in rows.iter().enumerate() {
+        let name = match &step.name {
+            StepName::Literal(name) => name.clone(),
+            StepName::Computed(text) => format!("{text} (computed name)"),
+        };
+        let repeat = if *times > 1 {
+            format!(" x{times}")
+        } else {
+            String::new()
+        };
+        let within = step
+            .function
+            .as_ref()
+            .map_or(String::new(), |f| format!(" in {f}"));
+        output.stdout(&format!(
+            "{:>4}  {:8} {name}{repeat}  (line {}{within})",
+            i + 1,
+            status,
+            step.line
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,449 @@
+//! The commands: parse the command line, run one command, print its error once, and return
+//! the exit code. `main` only calls `run`.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::rc::Rc;
+use std::time::Instant;
+
+use clap::Parser;
+use serde_json::{json, Value};
+
+use crate::cli::{Cli, Command};
+use crate::config;
+use crate::dsl::params::Params;
+use crate::dsl::runtime::Mode;
+use crate::dsl::scan;
+use crate::dsl::secrets::Secrets;
+use crate::dsl::source::file_hash;
+use crate::error::{exit, Error, Result};
+use crate::interrupt::Interrupt;
+use crate::journal::{now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store};
+use crate::output::{self, Output};
+use crate::report;
+use crate::session::Session;
+
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::DONE
+            };
+        }
+    };
+    let param_args = match &cli.command {
+        Command::Exec { params, .. }
+        | Command::Resume { params, .. }
+        | Command::Destroy { params, .. } => Some(params),
+        _ => None,
+    };
+    let verbosity = config::verbosity(&cli);
+    let given = match param_args.map(config::given).transpose() {
+        Ok(given) => given.unwrap_or_default(),
+        Err(error) => {
+            let secrets = Rc::new(Secrets::new(BTreeMap::new(), false));
+            return report_error(&Output::new(cli.json, verbosity, secrets), &error);
+        }
+    };
+    let secrets = Rc::new(Secrets::new(given.secrets, std::io::stdin().is_terminal()));
+    let output = Rc::new(Output::new(cli.json, verbosity, secrets));
+    match dispatch(&cli, given.params, &output) {
+        Ok(code) => code,
+        Err(error) => report_error(&output, &error),
+    }
+}
+
+fn report_error(output: &Output, error: &Error) -> i32 {
+    match error.diagnostic() {
+        Some(diagnostic) => output.diagnostic(diagnostic),
+        None => eprintln!("error: {}", output.secrets().redact(&error.to_string())),
+    }
+    let diagnostic = error
+        .diagnostic()
+        .map(|d| serde_json::to_value(d).unwrap_or(Value::Null));
+    output.event(
+        "error",
+        json!({ "message": error.to_string(), "exit_code": error.exit_code(), "diagnostic": diagnostic }),
+    );
+    error.exit_code()
+}
+
+fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> Result<i32> {
+    let store = Store::new(&cli.state_dir);
+    match &cli.command {
+        Command::Exec { file, .. } => exec(&store, file, params, output),
+        Command::Resume {
+            run,
+            rerun_changed,
+            from,
+            change_params,
+            ..
+        } => {
+            let options = ResumeOptions {
+                rerun_changed: *rerun_changed,
+                from: from.clone(),
+                change_params: *change_params,
+            };
+            resume(&store, run.as_deref(), options, params, output)
+        }
+        Command::Destroy { run, .. } => destroy(&store, run, params, output),
+        Command::Runs => report::runs(&store, output).map(|()| exit::DONE),
+        Command::Status { run } => report::status(&store, run, output).map(|()| exit::DONE),
+        Command::Plan { file } => plan(&store, file, output),
+        Command::Check { file } => check(file, output),
+    }
+}
+
+fn stem(path: &Path) -> String {
+    let stem: String = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        "run".into()
+    } else {
+        stem
+    }
+}
+
+fn exec(
+    store: &Store,
+    file: &Path,
+    params: BTreeMap<String, Value>,
+    output: &Rc<Output>,
+) -> Result<i32> {
+    let path = config::script_path(file)?;
+    let interrupt = Rc::new(Interrupt::install());
+    let session = Session::prepare(
+        &path,
+        Params::new(params.clone()),
+        output.clone(),
+        interrupt,
+    )?;
+    session.check_params()?;
+    let mut journal = Journal::create(store, &stem(&path), |id| RunMeta {
+        id,
+        script: session.path.clone(),
+        script_hash: file_hash(&session.text),
+        params,
+        started_at: now_rfc3339(),
+        ended_at: None,
+        status: RunStatus::Running,
+        error: None,
+    })?;
+    journal.append(
+        Event::Session {
+            command: "exec".into(),
+            pid: std::process::id(),
+        },
+        false,
+    )?;
+    announce(output, &journal, "exec", &session);
+    let started = Instant::now();
+    let result = session.execute(
+        journal,
+        ReplayIndex::default(),
+        Mode::Run {
+            rerun_changed: false,
+        },
+    );
+    finish(&session, result, Statuses::RUN, RunStatus::Running, started)
+}
+
+struct ResumeOptions {
+    rerun_changed: bool,
+    from: Option<String>,
+    change_params: bool,
+}
+
+fn newest_unfinished(store: &Store) -> Result<String> {
+    let runs = store.list()?;
+    let unfinished = runs.iter().rev().find(|m| {
+        matches!(
+            m.status,
+            RunStatus::Running | RunStatus::Failed | RunStatus::Interrupted
+        )
+    });
+    unfinished.map(|m| m.id.clone()).ok_or_else(|| {
+        Error::NothingToResume(format!(
+            "no unfinished run in {} (see `runbook runs`)",
+            store.root().display()
+        ))
+    })
+}
+
+/// The run's recorded params, with the given ones applied when the operator allows a change.
+fn merged_params(
+    meta: &RunMeta,
+    given: BTreeMap<String, Value>,
+    change_allowed: bool,
+) -> Result<BTreeMap<String, Value>> {
+    let mut merged = meta.params.clone();
+    for (name, value) in given {
+        if merged.get(&name) == Some(&value) {
+            continue;
+        }
+        if !change_allowed {
+            let was = merged
+                .get(&name)
+                .map_or("not given".to_string(), |v| v.to_string());
+            return Err(Error::Usage(format!(
+                "param {name} was {was} in run {}, now {value}: pass --change-params to change it",
+                meta.id
+            )));
+        }
+        merged.insert(name, value);
+    }
+    Ok(merged)
+}
+
+fn open(store: &Store, id: &str, command: &str, output: &Output) -> Result<Opened> {
+    let opened = Journal::open(store, id, command)?;
+    if let Some(torn) = &opened.torn {
+        output.warn(&format!(
+            "run {id}: the journal's last record (line {}) was cut short by a crash and was \
+             dropped; the step it recorded runs again",
+            torn.line
+        ));
+    }
+    Ok(opened)
+}
+
+fn resume(
+    store: &Store,
+    run: Option<&str>,
+    options: ResumeOptions,
+    given: BTreeMap<String, Value>,
+    output: &Rc<Output>,
+) -> Result<i32> {
+    let id = match run {
+        Some(id) => id.to_string(),
+        None => newest_unfinished(store)?,
+    };
+    let Opened {
+        mut journal,
+        mut index,
+        ..
+    } = open(store, &id, "resume", output)?;
+    if matches!(
+        journal.meta.status,
+        RunStatus::Destroying | RunStatus::Destroyed
+    ) || index.destroy_started()
+    {
+        return Err(Error::Refused(format!(
+            "run {id} is being or has been destroyed: it cannot be resumed (start a new run \
+             with `runbook exec`)"
+        )));
+    }
+    let params = merged_params(&journal.meta, given, options.change_params)?;
+    let interrupt = Rc::new(Interrupt::install());
+    let script = journal.meta.script.clone();
+    let session = Session::prepare(
+        &script,
+        Params::new(params.clone()),
+        output.clone(),
+        interrupt,
+    )?;
+    session.check_params()?;
+    if file_hash(&session.text) != journal.meta.script_hash {
+        output.detail(&format!("{} changed since run {id} started", session.name));
+    }
+    if let Some(from) = &options.from {
+        let position = index.position_of(from).ok_or_else(|| {
+            let names: Vec<String> = index.entries().iter().map(|e| e.step.label()).collect();
+            Error::Usage(format!(
+                "run {id} has no step {from:?} (its steps: {})",
+                names.join(", ")
+            ))
+        })?;
+        let event = Event::Rewound { position };
+        index.apply(&event);
+        journal.append(event, true)?;
+    }
+    let previous = journal.meta.status;
+    journal.meta.params = params;
+    journal.meta.status = RunStatus::Running;
+    journal.meta.ended_at = None;
+    journal.meta.error = None;
+    journal.save_meta()?;
+    journal.append(
+        Event::Session {
+            command: "resume".into(),
+            pid: std::process::id(),
+        },
+        false,
+    )?;
+    announce(output, &journal, "resume", &session);
+    let started = Instant::now();
+    let mode = Mode::Run {
+        rerun_changed: options.rerun_changed,
+    };
+    let result = session.execute(journal, index, mode);
+    finish(&session, result, Statuses::RUN, previous, started)
+}
+
+fn destroy(
+    store: &Store,
+    id: &str,
+    given: BTreeMap<String, Value>,
+    output: &Rc<Output>,
+) -> Result<i32> {
+    let Opened {
+        mut journal, index, ..
+    } = open(store, id, "destroy", output)?;
+    if journal.meta.status == RunStatus::Destroyed {
+        output.progress(&format!("run {id} is already destroyed"));
+        return Ok(exit::DONE);
+    }
+    let params = merged_params(&journal.meta, given, false)?;
+    let interrupt = Rc::new(Interrupt::install());
+    let script = journal.meta.script.clone();
+    let session = Session::prepare(&script, Params::new(params), output.clone(), interrupt)?;
+    let previous = journal.meta.status;
+    journal.meta.status = RunStatus::Destroying;
+    journal.save_meta()?;
+    journal.append(
+        Event::Session {
+            command: "destroy".into(),
+            pid: std::process::id(),
+        },
+        false,
+    )?;
+    announce(output, &journal, "destroy", &session);
+    let started = Instant::now();
+    let result = session
+        .execute(journal, index.clone(), Mode::Destroy)
+        .and_then(|()| session.undo(&index).map(drop));
+    finish(&session, result, Statuses::DESTROY, previous, started)
+}
+
+fn announce(output: &Output, journal: &Journal, command: &str, session: &Session) {
+    output.progress(&format!(
+        "run {} ({command} {})",
+        journal.id(),
+        session.name
+    ));
+    output.detail(&format!("journal: {}", journal.path().display()));
+    output.event(
+        "run_started",
+        json!({ "run": journal.id(), "command": command, "script": session.name }),
+    );
+}
+
+/// The statuses a command leaves behind when it succeeds and when it fails.
+struct Statuses {
+    done: RunStatus,
+    failed: RunStatus,
+    interrupted: RunStatus,
+}
+
+impl Statuses {
+    const RUN: Statuses = Statuses {
+        done: RunStatus::Done,
+        failed: RunStatus::Failed,
+        interrupted: RunStatus::Interrupted,
+    };
+    const DESTROY: Statuses = Statuses {
+        done: RunStatus::Destroyed,
+        failed: RunStatus::Destroying,
+        interrupted: RunStatus::Destroying,
+    };
+}
+
+/// Records how the command ended in the run's metadata and says so.
+fn finish(
+    session: &Session,
+    result: Result<()>,
+    statuses: Statuses,
+    previous: RunStatus,
+    started: Instant,
+) -> Result<i32> {
+    let Some(mut journal) = session.runtime.detach() else {
+        return result.map(|()| exit::DONE);
+    };
+    let id = journal.id().to_string();
+    let (status, error) = match &result {
+        Ok(()) => (statuses.done, None),
+        Err(Error::Interrupted(_)) => (statuses.interrupted, None),
+        Err(Error::Script(d)) => (
+            statuses.failed,
+            Some(session.runtime.secrets.redact(&d.message)),
+        ),
+        Err(e @ (Error::Param { .. } | Error::Secret { .. })) => (
+            statuses.failed,
+            Some(session.runtime.secrets.redact(&e.to_string())),
+        ),
+        // The journal refused before anything ran differently: the run is as it was.
+        Err(_) => (previous, journal.meta.error.clone()),
+    };
+    journal.meta.status = status;
+    journal.meta.error = error;
+    journal.meta.ended_at = Some(now_rfc3339());
+    journal.save_meta()?;
+    let counts = session.runtime.counts();
+    let output = &session.runtime.output;
+    let took = started.elapsed();
+    let tally = if statuses.done == RunStatus::Destroyed {
+        format!("{} undone, {} left in place", counts.undone, counts.kept)
+    } else {
+        format!("{} ran, {} replayed", counts.ran, counts.replayed)
+    };
+    output.progress(&format!(
+        "run {id} {}: {tally} ({})",
+        status.as_str(),
+        output::duration(took)
+    ));
+    output.event(
+        "run_finished",
+        json!({
+            "run": id, "status": status.as_str(), "ran": counts.ran, "replayed": counts.replayed,
+            "undone": counts.undone, "left_in_place": counts.kept,
+            "duration_ms": took.as_secs_f64() * 1000.0,
+        }),
+    );
+    match result {
+        Ok(()) => Ok(exit::DONE),
+        Err(Error::Script(diagnostic)) => {
+            let hint = if statuses.done == RunStatus::Destroyed {
+                format!("fix the cause, then `runbook destroy {id}` goes on")
+            } else {
+                format!("fix the cause, then `runbook resume {id}` goes on from this step")
+            };
+            Err(Error::Script(Box::new(diagnostic.note(hint))))
+        }
+        Err(Error::Interrupted(message)) => Err(Error::Interrupted(format!(
+            "run {id} {message}; `runbook resume {id}` goes on"
+        ))),
+        Err(other) => Err(other),
+    }
+}
+
+fn plan(store: &Store, file: &Path, output: &Rc<Output>) -> Result<i32> {
+    let path = config::script_path(file)?;
+    let session = Session::prepare(&path, Params::default(), output.clone(), Rc::default())?;
+    report::plan(store, &session, output)?;
+    Ok(exit::DONE)
+}
+
+fn check(file: &Path, output: &Rc<Output>) -> Result<i32> {
+    let path = config::script_path(file)?;
+    let session = Session::prepare(&path, Params::default(), output.clone(), Rc::default())?;
+    let steps = scan::steps(&session.ast, &session.text);
+    output.stdout(&format!("{}: ok ({} steps)", session.name, steps.len()));
+    Ok(exit::DONE)
+}

@@ -1,0 +1,186 @@
+//! Bad input gets a documented exit code and a message pointing at the place; never a panic
+//! (the `Test` fixture fails any run whose stderr says "panicked").
+
+use crate::test::Test;
+
+fn quiet(t: &Test, script: &str, args: &[&str]) -> crate::test::Ran {
+    t.write("bad.rhai", script);
+    let mut all = vec!["-q", "exec", "bad.rhai"];
+    all.extend_from_slice(args);
+    t.run(&all)
+}
+
+#[test]
+fn a_syntax_error_exits_3_pointing_at_the_place() {
+    let t = Test::new();
+    quiet(&t, "let x = 1;\nstep \"a\" { x + }\n", &[])
+        .status(3)
+        .stderr_is(
+            "error: Unexpected '}'\n --> bad.rhai:2:16\n  |\n\
+         2 | step \"a\" { x + }\n  |                ^\n",
+        );
+    assert!(
+        !t.path(".runbook").exists(),
+        "nothing is recorded for a script that does not compile"
+    );
+}
+
+#[test]
+fn an_unknown_function_exits_3_before_any_step_runs() {
+    let t = Test::new();
+    let script = "step \"a\" { append_file(\"ran\", \"x\") }\nstep \"b\" { sleeep(1) }\n";
+    quiet(&t, script, &[]).status(3).stderr_is(
+        "error: unknown function sleeep (did you mean \"sleep\"?)\n --> bad.rhai:2:12\n  |\n\
+         2 | step \"b\" { sleeep(1) }\n  |            ^\n",
+    );
+    assert_eq!(t.read("ran"), "");
+    t.run(&["check", "bad.rhai"])
+        .status(3)
+        .stderr_has("unknown function sleeep");
+}
+
+#[test]
+fn an_undefined_variable_exits_3() {
+    let t = Test::new();
+    quiet(&t, "step \"a\" { reigon }\n", &[])
+        .status(3)
+        .stderr_has("error: Undefined variable: reigon\n --> bad.rhai:1:12\n");
+}
+
+#[test]
+fn a_missing_param_exits_2_naming_where_it_is_asked_for() {
+    let t = Test::new();
+    quiet(
+        &t,
+        "let repo = param(\"repo\");\nstep \"a\" { repo }\n",
+        &[],
+    )
+    .status(2)
+    .stderr_is(
+        "error: param repo: missing (asked for at bad.rhai:1:12): give it with --param \
+         repo=VALUE or in the params file\n",
+    );
+}
+
+#[test]
+fn an_unknown_param_exits_2_with_a_suggestion() {
+    let t = Test::new();
+    quiet(
+        &t,
+        "let repo = param(\"repo\", \"r\");\n",
+        &["--param", "rep=x"],
+    )
+    .status(2)
+    .stderr_is("error: unknown param rep (did you mean \"repo\"?): bad.rhai uses repo\n");
+}
+
+#[test]
+fn a_param_of_the_wrong_type_exits_2() {
+    let t = Test::new();
+    quiet(
+        &t,
+        "let n = param(\"count\", 1);\nstep \"a\" { n }\n",
+        &["--param", "count=many"],
+    )
+    .status(2)
+    .stderr_has("error: param count: expected i64 (like the default), got \"many\"\n");
+}
+
+#[test]
+fn a_malformed_param_exits_2() {
+    let t = Test::new();
+    quiet(&t, "step \"a\" { 1 }\n", &["--param", "novalue"])
+        .status(2)
+        .stderr_is("error: --param \"novalue\": expected NAME=VALUE, got \"novalue\"\n");
+}
+
+#[test]
+fn an_unreadable_file_exits_2() {
+    let t = Test::new();
+    t.run(&["exec", "missing.rhai"]).status(2).stderr_is(
+        "error: cannot read missing.rhai: no such file (looked for missing.rhai and \
+         runbooks/missing.rhai)\n",
+    );
+    t.write("p.json", "{ not json");
+    t.write("ok.rhai", "step \"a\" { 1 }\n");
+    t.run(&["exec", "ok.rhai", "--params", "p.json"])
+        .status(2)
+        .stderr_has("error: params file p.json: key must be a string at line 1 column 3\n");
+}
+
+#[test]
+fn a_bare_name_is_found_in_runbooks() {
+    let t = Test::new();
+    t.write("runbooks/hello.rhai", "step \"hi\" { 1 }\n");
+    t.run(&["exec", "hello.rhai"])
+        .status(0)
+        .stderr_has("run hello-1 (exec runbooks/hello.rhai)");
+}
+
+#[test]
+fn an_unknown_command_or_flag_exits_2() {
+    let t = Test::new();
+    t.run(&["frobnicate"])
+        .status(2)
+        .stderr_has("unrecognized subcommand 'frobnicate'");
+    t.run(&["status"])
+        .status(2)
+        .stderr_has("required arguments were not provided");
+    t.run(&["status", "nope-1"])
+        .status(2)
+        .stderr_has("error: no run named \"nope-1\"");
+    t.run(&["resume"])
+        .status(2)
+        .stderr_has("error: no unfinished run in .runbook");
+}
+
+#[test]
+fn a_runtime_error_in_a_step_points_at_the_line_and_names_the_step() {
+    let t = Test::new();
+    let script =
+        "fn check(x) {\n    x.len() + 1 + true\n}\nstep \"validate\" {\n    check(\"abc\")\n}\n";
+    quiet(&t, script, &[]).status(1).stderr_is(
+        "error: Function not found: + (i64, bool)\n --> bad.rhai:2:17\n  |\n\
+         2 |     x.len() + 1 + true\n  |                 ^\n  \
+         = step: validate\n  = note: in function check, called at line 5\n  \
+         = note: fix the cause, then `runbook resume bad-1` goes on from this step\n",
+    );
+}
+
+#[test]
+fn a_value_that_json_cannot_hold_fails_the_step() {
+    let t = Test::new();
+    quiet(&t, "step \"f\" { #{ f: Fn(\"len\") } }\n", &[])
+        .status(1)
+        .stderr_has(
+            "error: step \"f\" returned a value that `f` is a Fn, which cannot be recorded",
+        );
+}
+
+#[test]
+fn nested_steps_and_changes_outside_steps_are_refused() {
+    let t = Test::new();
+    quiet(&t, "step \"outer\" { step \"inner\" { 1 } }\n", &[])
+        .status(1)
+        .stderr_has("error: step \"inner\" is inside step \"outer\": steps cannot be nested");
+    quiet(&t, "append_file(\"x\", \"y\");\n", &[])
+        .status(1)
+        .stderr_has(
+            "error: append_file changes the world, so it must run inside a step: code outside \
+         steps runs again on every resume\n --> bad.rhai:1:1\n",
+        );
+}
+
+#[test]
+fn bad_step_syntax_and_options_are_explained() {
+    let t = Test::new();
+    quiet(&t, "step \"a\" 42\n", &[])
+        .status(3)
+        .stderr_has("expected '{' to open the step's body");
+    quiet(&t, "step \"a\", #{ retrys: 2 } { 1 }\n", &[])
+        .status(1)
+        .stderr_has("unknown step option \"retrys\" (did you mean \"retries\"?)");
+    quiet(&t, "step 42 { 1 }\n", &[])
+        .status(1)
+        .stderr_has("a step's name must be a string, not i64");
+}

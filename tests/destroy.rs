@@ -1,0 +1,109 @@
+//! `destroy`: undo blocks run once each, newest first, and a killed destroy goes on.
+
+use crate::test::Test;
+
+const SCRIPT: &str = r#"
+let prefix = param("prefix", "demo");
+let a = step "create a" { `${prefix}-a` } undo |name| { append_file("undo.log", name + "\n"); };
+step "note" { "no undo for me" }
+let b = step "create b" { `${prefix}-b` } undo |name| {
+    append_file("undo.log", name + "\n");
+    if file_exists("hang-b") && read_file("undo.log").split("\n").len() == 3 { sleep(600); }
+};
+step "create c" { `${a}+${b}` } undo |name| { append_file("undo.log", name + "\n"); };
+"#;
+
+#[test]
+fn destroy_calls_every_undo_once_newest_first_with_the_recorded_value() {
+    let t = Test::new();
+    t.write("setup.rhai", SCRIPT);
+    t.run(&["exec", "setup.rhai", "--param", "prefix=x"])
+        .status(0);
+    t.run(&["destroy", "setup-1"])
+        .status(0)
+        .stderr_has("kept     note (no undo block: left in place)")
+        .stderr_has("run setup-1 destroyed: 3 undone, 1 left in place");
+    assert_eq!(t.read("undo.log"), "x-a+x-b\nx-b\nx-a\n");
+    t.run(&["status", "setup-1"])
+        .status(0)
+        .stdout_has("run setup-1: destroyed");
+    t.run(&["destroy", "setup-1"])
+        .status(0)
+        .stderr_has("run setup-1 is already destroyed");
+    assert_eq!(
+        t.read("undo.log"),
+        "x-a+x-b\nx-b\nx-a\n",
+        "a second destroy undoes nothing"
+    );
+    t.run(&["resume", "setup-1"])
+        .status(4)
+        .stderr_has("cannot be resumed");
+}
+
+#[test]
+fn a_killed_destroy_resumes_without_redoing_finished_undos() {
+    let t = Test::new();
+    t.write("setup.rhai", SCRIPT);
+    t.run(&["exec", "setup.rhai"]).status(0);
+    t.write("hang-b", "");
+    let mut destroying = t.spawn(&["destroy", "setup-1"]);
+    destroying.wait_for("undo_started", "step", "create b");
+    // Wait for the undo body itself to have written before the kill.
+    t.wait_for_file("undo.log", "demo-a+demo-b\ndemo-b\n");
+    destroying.kill();
+    assert_eq!(t.read("undo.log"), "demo-a+demo-b\ndemo-b\n");
+    t.run(&["status", "setup-1"])
+        .status(0)
+        .stdout_has("undoing      create b");
+
+    t.run(&["destroy", "setup-1"])
+        .status(0)
+        .stderr_has("undone   create c (already)");
+    assert_eq!(
+        t.read("undo.log"),
+        "demo-a+demo-b\ndemo-b\ndemo-b\ndemo-a\n"
+    );
+}
+
+#[test]
+fn destroy_of_a_failed_run_undoes_only_the_completed_steps() {
+    let t = Test::new();
+    t.write(
+        "half.rhai",
+        r#"
+step "made" { "m" } undo |v| { append_file("undo.log", v); };
+step "broken" { fail("boom") } undo |v| { append_file("undo.log", "never"); };
+"#,
+    );
+    t.run(&["exec", "half.rhai"]).status(1);
+    t.run(&["destroy", "half-1"])
+        .status(0)
+        .stderr_has("1 undone, 0 left in place");
+    assert_eq!(t.read("undo.log"), "m");
+}
+
+#[test]
+fn a_failing_undo_stops_destroy_with_its_place_and_destroy_goes_on_once_fixed() {
+    let t = Test::new();
+    t.write(
+        "undo.rhai",
+        r#"
+step "first" { 1 } undo |v| { append_file("undo.log", "first"); };
+step "second" { 2 } undo |v| { if !file_exists("fixed") { fail("cannot delete") } };
+"#,
+    );
+    t.run(&["exec", "undo.rhai"]).status(0);
+    t.run(&["destroy", "undo-1"])
+        .status(1)
+        .stderr_has("error: cannot delete\n")
+        .stderr_has("--> undo.rhai:3:59")
+        .stderr_has("= step: undo of second")
+        .stderr_has("`runbook destroy undo-1` goes on");
+    assert_eq!(t.read("undo.log"), "");
+    t.run(&["status", "undo-1"])
+        .status(0)
+        .stdout_has("run undo-1: destroying");
+    t.write("fixed", "");
+    t.run(&["destroy", "undo-1"]).status(0);
+    assert_eq!(t.read("undo.log"), "first");
+}

@@ -1,0 +1,117 @@
+//! The journal on disk: damage, torn writes and permissions.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::test::{files_under, Test};
+
+const SCRIPT: &str = r#"
+step "one" { append_file("count-one", "x"); 1 }
+step "two" { append_file("count-two", "x"); 2 }
+step "three" { append_file("count-three", "x"); 3 }
+"#;
+
+fn journal(t: &Test) -> String {
+    t.read(".runbook/runs/steps-1/journal.jsonl")
+}
+
+#[test]
+fn a_torn_last_line_is_dropped_with_a_warning_and_its_step_runs_again() {
+    let t = Test::new();
+    t.write("steps.rhai", SCRIPT);
+    t.run(&["exec", "steps.rhai"]).status(0);
+    let text = journal(&t);
+    // A crash in the middle of writing the last record (step three's outcome).
+    let torn = &text[..text.len() - 25];
+    t.write(".runbook/runs/steps-1/journal.jsonl", torn);
+    let lines = torn.lines().count();
+
+    t.run(&["status", "steps-1"])
+        .status(0)
+        .stdout_has(&format!("journal: a torn last record at line {lines}"));
+    t.run(&["resume", "steps-1"]).status(0).stderr_has(&format!(
+        "warning: run steps-1: the journal's last record (line {lines}) was cut short by a crash \
+         and was dropped; the step it recorded runs again"
+    ));
+    assert_eq!(t.read("count-one"), "x");
+    assert_eq!(t.read("count-three"), "xx");
+    assert!(
+        journal(&t).lines().all(|l| l.ends_with("\"}")),
+        "no torn line is left behind"
+    );
+}
+
+#[test]
+fn a_damaged_middle_record_is_refused_with_its_line_number() {
+    let t = Test::new();
+    t.write("steps.rhai", SCRIPT);
+    t.run(&["exec", "steps.rhai"]).status(0);
+    let damaged = journal(&t).replacen("\"value\":1", "\"value\":7", 1);
+    let line = damaged
+        .lines()
+        .position(|l| l.contains("\"value\":7"))
+        .unwrap()
+        + 1;
+    t.write(".runbook/runs/steps-1/journal.jsonl", &damaged);
+
+    let expected = format!("is damaged at line {line}: checksum mismatch");
+    t.run(&["resume", "steps-1"])
+        .status(4)
+        .stderr_has(&expected);
+    t.run(&["destroy", "steps-1"])
+        .status(4)
+        .stderr_has(&expected);
+    t.run(&["status", "steps-1"])
+        .status(4)
+        .stderr_has(&expected);
+    assert_eq!(t.read("count-one"), "x", "nothing ran");
+}
+
+#[test]
+fn a_record_out_of_sequence_is_refused() {
+    let t = Test::new();
+    t.write("steps.rhai", SCRIPT);
+    t.run(&["exec", "steps.rhai"]).status(0);
+    let mut lines: Vec<String> = journal(&t).lines().map(str::to_string).collect();
+    lines.remove(2);
+    t.write(
+        ".runbook/runs/steps-1/journal.jsonl",
+        &(lines.join("\n") + "\n"),
+    );
+    t.run(&["resume", "steps-1"])
+        .status(4)
+        .stderr_has("is damaged at line 3: sequence number 4 where 3 was expected");
+}
+
+#[test]
+fn the_state_dir_is_private_to_its_owner() {
+    let t = Test::new();
+    t.write("steps.rhai", SCRIPT);
+    t.run(&["exec", "steps.rhai"]).status(0);
+    for dir in [".runbook/runs", ".runbook/runs/steps-1"] {
+        let mode = std::fs::metadata(t.path(dir)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{dir}");
+    }
+    for file in files_under(&t.path(".runbook")) {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+}
+
+#[test]
+fn runs_lists_every_run_with_its_status() {
+    let t = Test::new();
+    t.write("steps.rhai", SCRIPT);
+    t.write("bad.rhai", "step \"x\" { fail(\"no\") }\n");
+    t.run(&["exec", "steps.rhai"]).status(0);
+    t.run(&["exec", "bad.rhai"]).status(1);
+    let ran = t.run(&["runs"]);
+    ran.status(0);
+    let rows: Vec<Vec<&str>> = ran
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0][..3], ["steps-1", "done", "3/3"]);
+    assert_eq!(rows[1][..3], ["bad-1", "failed", "0/1"]);
+}

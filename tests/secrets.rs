@@ -1,0 +1,91 @@
+//! Secrets never reach the journal, the logs or the terminal, yet replay rebuilds them.
+
+use crate::test::{files_under, Test};
+
+const TOKEN: &str = "hunter2-Zq9x!";
+
+const SCRIPT: &str = r#"
+let token = secret("api_token");
+let auth = step "login" {
+    log(`logging in with ${token}`);
+    print(`token=${token}`);
+    #{ header: "Bearer " + token, user: "ops" }
+};
+step "use" {
+    if !file_exists("go") { fail(`refused ${token}`); }
+    if auth.header != "Bearer " + token { fail("the replayed value lost the secret"); }
+    auth.user
+}
+"#;
+
+fn assert_nowhere(t: &Test, outputs: &[&str]) {
+    for file in files_under(&t.path(".runbook")) {
+        let bytes = std::fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(TOKEN), "the secret is in {}", file.display());
+        assert!(
+            !text.contains("hunter2"),
+            "part of the secret is in {}",
+            file.display()
+        );
+    }
+    for output in outputs {
+        assert!(!output.contains(TOKEN), "the secret was printed:\n{output}");
+    }
+}
+
+#[test]
+fn a_secret_appears_in_no_byte_under_the_state_dir_and_in_no_output() {
+    let t = Test::new().env("RUNBOOK_SECRET_API_TOKEN", TOKEN);
+    t.write("secret.rhai", SCRIPT);
+    let first = t.run(&["-v", "exec", "secret.rhai"]);
+    first
+        .status(1)
+        .stderr_has("refused ***")
+        .stdout_has("token=***");
+    let status = t.run(&["status", "secret-1", "--json"]);
+    let runs = t.run(&["runs"]);
+    t.write("go", "");
+    let resumed = t.run(&["--json", "-v", "resume"]);
+    resumed.status(0);
+    assert!(resumed.stdout.contains("\"run_finished\""));
+    assert_nowhere(
+        &t,
+        &[
+            &first.stdout,
+            &first.stderr,
+            &status.stdout,
+            &runs.stdout,
+            &resumed.stdout,
+            &resumed.stderr,
+        ],
+    );
+}
+
+#[test]
+fn a_secret_can_come_from_the_params_file() {
+    let t = Test::new();
+    t.write("secret.rhai", SCRIPT);
+    t.write("go", "");
+    t.write(
+        "params.toml",
+        &format!("[secrets]\napi_token = \"{TOKEN}\"\n"),
+    );
+    let ran = t.run(&["exec", "secret.rhai", "--params", "params.toml"]);
+    ran.status(0);
+    assert_nowhere(&t, &[&ran.stdout, &ran.stderr]);
+}
+
+#[test]
+fn a_missing_secret_says_where_to_put_it() {
+    let t = Test::new();
+    t.write("secret.rhai", SCRIPT);
+    t.run(&["exec", "secret.rhai"]).status(2).stderr_has(
+        "error: secret api_token: not provided: set RUNBOOK_SECRET_API_TOKEN or put it in the \
+         params file's [secrets] table\n",
+    );
+    let ran = t.run(&["status", "secret-1"]);
+    ran.status(0).stdout_has("run secret-1: failed");
+    let ran = t.env("RUNBOOK_SECRET_API_TOKEN", TOKEN).run(&["resume"]);
+    ran.status(1).stderr_has("refused ***");
+}

@@ -1,0 +1,256 @@
+//! The `Test` fixture: a scratch directory with scripts in it, and the real `runbook` binary
+//! run there. Every run asserts that nothing panicked.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_runbook");
+
+pub struct Test {
+    pub dir: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+impl Drop for Test {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// What a finished command printed, with assertions that name the command on failure.
+#[derive(Debug)]
+pub struct Ran {
+    pub args: Vec<String>,
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ran {
+    #[track_caller]
+    pub fn status(&self, code: i32) -> &Ran {
+        assert_eq!(
+            self.code,
+            code,
+            "exit code of runbook {:?}\n{}",
+            self.args,
+            self.dump()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Ran {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}\n{}",
+            self.dump()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, text: &str) -> &Ran {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}\n{}",
+            self.dump()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_is(&self, text: &str) -> &Ran {
+        assert_eq!(self.stderr, text, "stderr of runbook {:?}", self.args);
+        self
+    }
+
+    /// The NDJSON events printed with `--json`.
+    pub fn events(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    fn dump(&self) -> String {
+        format!("--- stdout\n{}--- stderr\n{}", self.stdout, self.stderr)
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+impl Test {
+    pub fn new() -> Test {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("runbook-test-{}-{n}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create the test directory");
+        Test {
+            dir,
+            env: Vec::new(),
+        }
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> &Test {
+        let path = self.dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create parent directory");
+        }
+        std::fs::write(path, text).expect("write a test file");
+        self
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.join(name)).unwrap_or_default()
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// Waits (at most a minute) until `name` holds `text`: a step's side effect is visible.
+    #[track_caller]
+    pub fn wait_for_file(&self, name: &str, text: &str) {
+        for _ in 0..6000 {
+            if self.read(name) == text {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        panic!("{name} never came to hold {text:?}");
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Test {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .args(args)
+            .current_dir(&self.dir)
+            .env_remove("RUNBOOK_STATE_DIR")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Ran {
+        let output = self.command(args).output().expect("run the runbook binary");
+        finished(args, output.status.code(), output.stdout, output.stderr)
+    }
+
+    /// Starts the binary with `--json` and returns it with a reader of its events.
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let mut child = self
+            .command(&all)
+            .spawn()
+            .expect("spawn the runbook binary");
+        let stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        Running {
+            child,
+            stdout,
+            args: all.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+fn finished(args: &[&str], code: Option<i32>, stdout: Vec<u8>, stderr: Vec<u8>) -> Ran {
+    let ran = Ran {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        // Killed by a signal: report it as the shell would.
+        code: code.unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    assert!(
+        !ran.stderr.contains("panicked"),
+        "runbook panicked\n{}",
+        ran.dump()
+    );
+    ran
+}
+
+pub struct Running {
+    pub child: Child,
+    stdout: BufReader<ChildStdout>,
+    args: Vec<String>,
+}
+
+impl Running {
+    /// Reads events until one of `kind` whose fields match `field = value`.
+    pub fn wait_for(&mut self, kind: &str, field: &str, value: &str) -> Value {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let read = self.stdout.read_line(&mut line).expect("read events");
+            assert!(
+                read > 0,
+                "runbook {:?} ended before a {kind} event for {value}",
+                self.args
+            );
+            let Ok(event) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if event["event"] == kind && event[field].as_str() == Some(value) {
+                return event;
+            }
+        }
+    }
+
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL the runbook process");
+        let _ = self.child.wait();
+    }
+
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{signal}"), self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+    }
+
+    pub fn finish(mut self) -> Ran {
+        let mut rest = Vec::new();
+        self.stdout
+            .read_to_end(&mut rest)
+            .expect("read the remaining events");
+        let output = self.child.wait_with_output().expect("wait for runbook");
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        finished(&args, output.status.code(), rest, output.stderr)
+    }
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
