@@ -1,0 +1,93 @@
+"""Engine overhead: 1,000 trivial steps through the real binary, journal fsyncs included.
+
+    python3 bench/steps.py [--runs N]
+
+Measures, for the release build:
+- per-step overhead: the median gap between consecutive `step_completed` events of a
+  1,000-step run (each step does nothing, so the gap is the engine's own cost: a `started`
+  record, the body, a `completed` record and its fsync, the event);
+- replay: the wall time of `resume` on the finished run (all 1,000 steps replayed);
+- start to first step: from spawning `exec` to reading its first `step_started` event;
+- peak RSS of each command (from wait4).
+The state directory lives on the same disk as the build (not /tmp, which may be tmpfs and
+make fsync free). Nothing here is asserted: the figures go to README.md.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/runbook-target"))
+BIN = os.path.join(TARGET, "release", "runbook")
+WORK = os.path.join(TARGET, "bench-steps")
+STEPS = 1000
+
+
+def run(args, on_event=None):
+    """Runs the binary with --json; returns (wall seconds, peak RSS in MiB, events)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen([BIN, "--json", "--state-dir", os.path.join(WORK, "state"), *args],
+                            cwd=WORK, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    events = []
+    for line in proc.stdout:
+        event = json.loads(line)
+        event["_t"] = time.perf_counter() - started
+        events.append(event)
+        if on_event:
+            on_event(event)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"runbook {args} failed")
+    return wall, usage.ru_maxrss / 1024, events
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5, help="repetitions (the median is shown)")
+    runs = parser.parse_args().runs
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    with open(os.path.join(WORK, "steps.rhai"), "w") as script:
+        for i in range(STEPS):
+            script.write(f'step "step {i}" {{ {i} }}\n')
+    with open(os.path.join(WORK, "empty.rhai"), "w") as script:
+        script.write('let x = 1;\n')
+
+    per_step, totals, replays, firsts, rss_exec, rss_replay = [], [], [], [], [], []
+    for n in range(1, runs + 1):
+        wall, rss, events = run(["exec", "steps.rhai"])
+        done = [e["_t"] for e in events if e["event"] == "step_completed"]
+        assert len(done) == STEPS
+        gaps = [b - a for a, b in zip(done, done[1:])]
+        per_step.append(statistics.median(gaps))
+        totals.append(wall)
+        rss_exec.append(rss)
+        firsts.append(next(e["_t"] for e in events if e["event"] == "step_started"))
+        wall, rss, events = run(["resume", f"steps-{n}"])
+        assert sum(e["event"] == "step_replayed" for e in events) == STEPS
+        replays.append(wall)
+        rss_replay.append(rss)
+    empty = statistics.median(run(["exec", "empty.rhai"])[0] for _ in range(runs))
+
+    med = statistics.median
+    print(f"runbook {subprocess.run([BIN, '--version'], capture_output=True, text=True).stdout.strip()}"
+          f", {STEPS} trivial steps, median of {runs} runs")
+    print(f"  per-step overhead (median gap)   {med(per_step) * 1000:.3f} ms")
+    print(f"  exec, whole run                  {med(totals) * 1000:.1f} ms "
+          f"({(med(totals) - empty) / STEPS * 1000:.3f} ms a step over an empty script)")
+    print(f"  replay of the finished run       {med(replays) * 1000:.1f} ms")
+    print(f"  start to first step              {med(firsts) * 1000:.1f} ms")
+    print(f"  empty script, start to exit      {empty * 1000:.1f} ms")
+    print(f"  peak RSS: exec {max(rss_exec):.1f} MiB, replay {max(rss_replay):.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
