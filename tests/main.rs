@@ -1,7 +1,9 @@
 //! The integration tests: one binary driving the real `runbook` executable.
 
+mod emulator;
 mod test;
 
+mod aws_services;
 mod bad_input;
 mod destroy;
 mod journal;

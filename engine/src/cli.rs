@@ -32,6 +32,22 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// The AWS profile (default: the standard chain, AWS_PROFILE).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The AWS region (default: the standard chain, AWS_REGION).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every AWS call to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Attempts per AWS call, retries included (standard retry mode; default 3).
+    #[arg(long, global = true, value_name = "N")]
+    pub max_attempts: Option<u32>,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -6,10 +6,20 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::aws::clients::AwsOptions;
 use crate::cli::{Cli, ParamArgs};
 use crate::dsl::params::parse_assignment;
 use crate::error::{Error, Result};
 use crate::output::Verbosity;
+
+pub fn aws_options(cli: &Cli) -> AwsOptions {
+    AwsOptions {
+        profile: cli.profile.clone(),
+        region: cli.region.clone(),
+        endpoint_url: cli.endpoint_url.clone(),
+        max_attempts: cli.max_attempts,
+    }
+}
 
 pub fn verbosity(cli: &Cli) -> Verbosity {
     match (cli.quiet, cli.verbose) {

@@ -3,6 +3,7 @@
 //! A runbook's side effects live in steps; each step's outcome is journaled before the next
 //! starts, so a run that fails or is killed resumes where it stopped. See DESIGN.md.
 
+pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

@@ -11,6 +11,7 @@ use std::time::Instant;
 use clap::Parser;
 use serde_json::{json, Value};
 
+use crate::aws::clients::AwsOptions;
 use crate::cli::{Cli, Command};
 use crate::config;
 use crate::dsl::params::Params;
@@ -74,10 +75,22 @@ fn report_error(output: &Output, error: &Error) -> i32 {
     error.exit_code()
 }
 
+/// What every command works with.
+struct Env {
+    store: Store,
+    output: Rc<Output>,
+    aws: AwsOptions,
+}
+
 fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> Result<i32> {
-    let store = Store::new(&cli.state_dir);
+    let env = Env {
+        store: Store::new(&cli.state_dir),
+        output: output.clone(),
+        aws: config::aws_options(cli),
+    };
+    let store = &env.store;
     match &cli.command {
-        Command::Exec { file, .. } => exec(&store, file, params, output),
+        Command::Exec { file, .. } => exec(&env, file, params),
         Command::Resume {
             run,
             rerun_changed,
@@ -90,13 +103,13 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
                 from: from.clone(),
                 change_params: *change_params,
             };
-            resume(&store, run.as_deref(), options, params, output)
+            resume(&env, run.as_deref(), options, params)
         }
-        Command::Destroy { run, .. } => destroy(&store, run, params, output),
-        Command::Runs => report::runs(&store, output).map(|()| exit::DONE),
-        Command::Status { run } => report::status(&store, run, output).map(|()| exit::DONE),
-        Command::Plan { file } => plan(&store, file, output),
-        Command::Check { file } => check(file, output),
+        Command::Destroy { run, .. } => destroy(&env, run, params),
+        Command::Runs => report::runs(store, output).map(|()| exit::DONE),
+        Command::Status { run } => report::status(store, run, output).map(|()| exit::DONE),
+        Command::Plan { file } => plan(&env, file),
+        Command::Check { file } => check(&env, file),
     }
 }
 
@@ -121,12 +134,8 @@ fn stem(path: &Path) -> String {
     }
 }
 
-fn exec(
-    store: &Store,
-    file: &Path,
-    params: BTreeMap<String, Value>,
-    output: &Rc<Output>,
-) -> Result<i32> {
+fn exec(env: &Env, file: &Path, params: BTreeMap<String, Value>) -> Result<i32> {
+    let (store, output, aws) = (&env.store, &env.output, env.aws.clone());
     let path = config::script_path(file)?;
     let interrupt = Rc::new(Interrupt::install());
     let session = Session::prepare(
@@ -134,6 +143,7 @@ fn exec(
         Params::new(params.clone()),
         output.clone(),
         interrupt,
+        aws,
     )?;
     session.check_params()?;
     let mut journal = Journal::create(store, &stem(&path), |id| RunMeta {
@@ -225,12 +235,12 @@ fn open(store: &Store, id: &str, command: &str, output: &Output) -> Result<Opene
 }
 
 fn resume(
-    store: &Store,
+    env: &Env,
     run: Option<&str>,
     options: ResumeOptions,
     given: BTreeMap<String, Value>,
-    output: &Rc<Output>,
 ) -> Result<i32> {
+    let (store, output, aws) = (&env.store, &env.output, env.aws.clone());
     let id = match run {
         Some(id) => id.to_string(),
         None => newest_unfinished(store)?,
@@ -258,6 +268,7 @@ fn resume(
         Params::new(params.clone()),
         output.clone(),
         interrupt,
+        aws,
     )?;
     session.check_params()?;
     if file_hash(&session.text) != journal.meta.script_hash {
@@ -297,12 +308,8 @@ fn resume(
     finish(&session, result, Statuses::RUN, previous, started)
 }
 
-fn destroy(
-    store: &Store,
-    id: &str,
-    given: BTreeMap<String, Value>,
-    output: &Rc<Output>,
-) -> Result<i32> {
+fn destroy(env: &Env, id: &str, given: BTreeMap<String, Value>) -> Result<i32> {
+    let (store, output, aws) = (&env.store, &env.output, env.aws.clone());
     let Opened {
         mut journal, index, ..
     } = open(store, id, "destroy", output)?;
@@ -313,7 +320,7 @@ fn destroy(
     let params = merged_params(&journal.meta, given, false)?;
     let interrupt = Rc::new(Interrupt::install());
     let script = journal.meta.script.clone();
-    let session = Session::prepare(&script, Params::new(params), output.clone(), interrupt)?;
+    let session = Session::prepare(&script, Params::new(params), output.clone(), interrupt, aws)?;
     let previous = journal.meta.status;
     journal.meta.status = RunStatus::Destroying;
     journal.save_meta()?;
@@ -433,16 +440,18 @@ fn finish(
     }
 }
 
-fn plan(store: &Store, file: &Path, output: &Rc<Output>) -> Result<i32> {
+fn plan(env: &Env, file: &Path) -> Result<i32> {
+    let (store, output, aws) = (&env.store, &env.output, env.aws.clone());
     let path = config::script_path(file)?;
-    let session = Session::prepare(&path, Params::default(), output.clone(), Rc::default())?;
+    let session = Session::prepare(&path, Params::default(), output.clone(), Rc::default(), aws)?;
     report::plan(store, &session, output)?;
     Ok(exit::DONE)
 }
 
-fn check(file: &Path, output: &Rc<Output>) -> Result<i32> {
+fn check(env: &Env, file: &Path) -> Result<i32> {
+    let (output, aws) = (&env.output, env.aws.clone());
     let path = config::script_path(file)?;
-    let session = Session::prepare(&path, Params::default(), output.clone(), Rc::default())?;
+    let session = Session::prepare(&path, Params::default(), output.clone(), Rc::default(), aws)?;
     let steps = scan::steps(&session.ast, &session.text);
     output.stdout(&format!("{}: ok ({} steps)", session.name, steps.len()));
     Ok(exit::DONE)

@@ -9,6 +9,7 @@ use std::time::Instant;
 use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST};
 use serde_json::json;
 
+use crate::aws::clients::AwsOptions;
 use crate::config;
 use crate::dsl::errors::eval_diagnostic;
 use crate::dsl::params::Params;
@@ -44,6 +45,7 @@ impl Session {
         params: Params,
         output: Rc<Output>,
         interrupt: Rc<Interrupt>,
+        aws: AwsOptions,
     ) -> Result<Session> {
         let text: Rc<str> = config::read_script(path)?.into();
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -51,7 +53,7 @@ impl Session {
         let base_dir = path
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let mut runtime = Runtime::new(output, params, interrupt, base_dir);
+        let mut runtime = Runtime::new(output, params, interrupt, base_dir, aws);
         runtime.add_source(&name, text.clone());
         let runtime = Rc::new(runtime);
         let engine = dsl::engine(&runtime);

@@ -44,6 +44,7 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
     });
     builtins::register(&mut engine, runtime);
     step::register(&mut engine, runtime.clone());
+    crate::aws::script::register(&mut engine, runtime);
     engine
 }
 
@@ -54,7 +55,7 @@ pub fn compile(engine: &Engine, name: &str, text: &str) -> Result<AST, Box<Diagn
         .compile(text)
         .map_err(|e| Box::new(errors::parse_diagnostic(&e, name, text)))?;
     ast.set_source(name);
-    let unknown = scan::unknown_calls(&ast, engine);
+    let unknown = scan::unknown_calls(&ast, engine, &crate::aws::script::functions_by_module());
     if let Some(first) = unknown.first() {
         let mut diagnostic = Diagnostic::new(format!(
             "unknown function {}{}",

@@ -19,6 +19,8 @@ use super::errors;
 use super::params::Params;
 use super::secrets::Secrets;
 use super::value::{from_json, to_json};
+use crate::aws::bridge::Bridge;
+use crate::aws::clients::AwsOptions;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::interrupt::{Interrupt, Stop};
@@ -87,6 +89,7 @@ struct State {
 
 pub struct Runtime {
     pub output: Rc<Output>,
+    pub aws: Bridge,
     pub secrets: Rc<Secrets>,
     pub params: Params,
     pub interrupt: Rc<Interrupt>,
@@ -103,8 +106,10 @@ impl Runtime {
         params: Params,
         interrupt: Rc<Interrupt>,
         base_dir: PathBuf,
+        aws: AwsOptions,
     ) -> Runtime {
         Runtime {
+            aws: Bridge::new(aws),
             secrets: output.secrets().clone(),
             output,
             params,

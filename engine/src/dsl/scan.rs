@@ -169,7 +169,13 @@ const LANGUAGE_FUNCTIONS: [&str; 10] = [
     "debug",
 ];
 
-pub fn unknown_calls(ast: &AST, engine: &Engine) -> Vec<UnknownCall> {
+/// Calls to functions that exist nowhere. `modules` lists the functions of each static
+/// module (`ecr` → `create_repository`, ...), so `ecr::creat_repository` is caught too.
+pub fn unknown_calls(
+    ast: &AST,
+    engine: &Engine,
+    modules: &BTreeMap<&str, Vec<&str>>,
+) -> Vec<UnknownCall> {
     let mut known: HashSet<String> = engine
         .gen_fn_signatures(true)
         .iter()
@@ -198,10 +204,28 @@ pub fn unknown_calls(ast: &AST, engine: &Engine) -> Vec<UnknownCall> {
         let Expr::FnCall(call, pos) = expr else {
             return;
         };
-        if call.is_qualified() || call.is_operator_call() || known.contains(call.name.as_str()) {
+        let (line, column) = line_col(*pos);
+        if call.is_qualified() {
+            // Only the static modules are known here; `import`ed ones resolve at run time.
+            let namespace = call.namespace.to_string();
+            let Some(functions) = modules.get(namespace.as_str()) else {
+                return;
+            };
+            if !functions.contains(&call.name.as_str()) {
+                let hint = did_you_mean(&call.name, functions.iter().copied());
+                let name = format!("{namespace}::{}", call.name);
+                unknown.push(UnknownCall {
+                    name,
+                    line,
+                    column,
+                    hint,
+                });
+            }
             return;
         }
-        let (line, column) = line_col(*pos);
+        if call.is_operator_call() || known.contains(call.name.as_str()) {
+            return;
+        }
         let hint = did_you_mean(&call.name, known.iter().map(String::as_str));
         unknown.push(UnknownCall {
             name: call.name.to_string(),

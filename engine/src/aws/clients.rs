@@ -1,0 +1,88 @@
+//! One SDK configuration for the process and one client per service, each built the first
+//! time a binding of that service is called.
+
+use std::sync::OnceLock;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_types::retry::RetryConfig;
+
+/// The AWS options as given on the command line; everything else comes from the standard
+/// chain (environment, profile files, `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`).
+#[derive(Debug, Clone, Default)]
+pub struct AwsOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub max_attempts: Option<u32>,
+}
+
+pub async fn load(options: &AwsOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &options.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &options.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(attempts) = options.max_attempts {
+        loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts.max(1)));
+    }
+    loader.load().await
+}
+
+macro_rules! clients {
+    ($($service:ident => $krate:ident $(with $tune:path)?),* $(,)?) => {
+        pub struct Clients {
+            config: SdkConfig,
+            $($service: OnceLock<$krate::Client>,)*
+        }
+
+        impl Clients {
+            pub fn new(config: SdkConfig) -> Clients {
+                Clients { config, $($service: OnceLock::new(),)* }
+            }
+
+            $(pub fn $service(&self) -> &$krate::Client {
+                self.$service.get_or_init(|| {
+                    let builder = $krate::config::Builder::from(&self.config);
+                    $(let builder = $tune(builder, &self.config);)?
+                    $krate::Client::from_conf(builder.build())
+                })
+            })*
+        }
+    };
+}
+
+clients! {
+    sts => aws_sdk_sts,
+    iam => aws_sdk_iam,
+    codecommit => aws_sdk_codecommit,
+    codebuild => aws_sdk_codebuild,
+    ecr => aws_sdk_ecr,
+    codepipeline => aws_sdk_codepipeline,
+    ecs => aws_sdk_ecs,
+    events => aws_sdk_eventbridge,
+    logs => aws_sdk_cloudwatchlogs,
+    secretsmanager => aws_sdk_secretsmanager,
+    s3 => aws_sdk_s3 with path_style_when_local,
+}
+
+impl Clients {
+    pub fn config(&self) -> &SdkConfig {
+        &self.config
+    }
+}
+
+/// S3 addresses buckets by host name unless told otherwise, which a local endpoint such as
+/// `http://127.0.0.1:4566` cannot serve.
+fn path_style_when_local(
+    builder: aws_sdk_s3::config::Builder,
+    config: &SdkConfig,
+) -> aws_sdk_s3::config::Builder {
+    let local =
+        config.endpoint_url().is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+    builder.force_path_style(local)
+}

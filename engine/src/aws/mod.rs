@@ -1,0 +1,12 @@
+//! AWS: one SDK configuration, lazily built clients, and the bindings scripts call. Only
+//! this module touches the SDK.
+
+pub mod binding;
+pub mod bridge;
+pub mod clients;
+pub mod document;
+pub mod error;
+pub mod paginate;
+pub mod script;
+pub mod services;
+pub mod table;

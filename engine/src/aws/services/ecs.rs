@@ -1,0 +1,7 @@
+//! ecs bindings.
+
+use crate::aws::binding::Binding;
+
+pub fn bindings() -> Vec<Binding> {
+    Vec::new()
+}

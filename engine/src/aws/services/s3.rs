@@ -1,0 +1,7 @@
+//! s3 bindings.
+
+use crate::aws::binding::Binding;
+
+pub fn bindings() -> Vec<Binding> {
+    Vec::new()
+}

@@ -1,0 +1,7 @@
+//! secretsmanager bindings.
+
+use crate::aws::binding::Binding;
+
+pub fn bindings() -> Vec<Binding> {
+    Vec::new()
+}

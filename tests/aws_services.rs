@@ -1,0 +1,119 @@
+//! Each service against the emulator, through Rhai scripts run by the real binary: create,
+//! describe, the duplicate-create error caught in Rhai, delete.
+
+use serde_json::Value;
+
+use crate::emulator::aws_test;
+use crate::test::Test;
+
+/// Runs `script` as a one-step runbook and returns the step's recorded value.
+fn value_of(t: &Test, script: &str) -> Value {
+    t.write("case.rhai", script);
+    t.run(&["exec", "case.rhai"]).status(0);
+    let status = t.run(&["status", "case-1", "--json"]);
+    let status: Value = serde_json::from_str(&status.stdout).expect("status --json");
+    status["steps"]
+        .as_array()
+        .and_then(|s| s.last())
+        .map(|s| s["value"].clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn sts_tells_the_account() {
+    let (_guard, t) = aws_test();
+    let value = value_of(&t, "step \"who\" { sts::get_caller_identity() }\n");
+    assert_eq!(value["Account"], "123456789012");
+    assert!(value["Arn"].as_str().unwrap().starts_with("arn:aws:"));
+}
+
+#[test]
+fn ecr_create_describe_duplicate_delete() {
+    let (_guard, t) = aws_test();
+    let value = value_of(
+        &t,
+        r#"
+step "ecr" {
+    let made = ecr::create_repository(#{ repositoryName: "example_2022_1126",
+                                         imageTagMutability: "MUTABLE" });
+    let found = ecr::describe_repositories(#{ repositoryNames: ["example_2022_1126"] });
+    let duplicate = "";
+    try { ecr::create_repository(#{ repositoryName: "example_2022_1126" }); }
+    catch (e) { duplicate = e.code; }
+    ecr::delete_repository(#{ repositoryName: "example_2022_1126" });
+    let after = ecr::describe_repositories();
+    #{ uri: made.repository.repositoryUri, found: found.repositories.len(),
+       name: found.repositories[0].repositoryName, created: made.repository.createdAt,
+       duplicate: duplicate, after: after.repositories.len() }
+}
+"#,
+    );
+    assert_eq!(value["found"], 1);
+    assert_eq!(value["name"], "example_2022_1126");
+    assert_eq!(value["duplicate"], "RepositoryAlreadyExistsException");
+    assert_eq!(value["after"], 0);
+    assert!(value["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("/example_2022_1126"));
+    assert!(
+        value["created"].as_str().unwrap().ends_with('Z'),
+        "timestamps are RFC 3339"
+    );
+}
+
+#[test]
+fn an_uncaught_aws_error_names_the_call_the_code_the_line_and_the_step() {
+    let (_guard, t) = aws_test();
+    t.write(
+        "dup.rhai",
+        "step \"one\" { ecr::create_repository(#{ repositoryName: \"r\" }) }\n\
+         step \"two\" {\n    ecr::create_repository(#{ repositoryName: \"r\" })\n}\n",
+    );
+    t.run(&["exec", "dup.rhai"])
+        .status(1)
+        .stderr_has("error: ecr CreateRepository: RepositoryAlreadyExistsException: ")
+        .stderr_has(" --> dup.rhai:3:10\n")
+        .stderr_has("= step: two\n");
+}
+
+#[test]
+fn a_mutating_call_outside_a_step_is_refused_and_reads_are_allowed() {
+    let (_guard, t) = aws_test();
+    t.write(
+        "outside.rhai",
+        "let account = sts::get_caller_identity().Account;\n\
+         ecr::create_repository(#{ repositoryName: account });\n",
+    );
+    t.run(&["-q", "exec", "outside.rhai"]).status(1).stderr_is(
+        "error: ecr::create_repository changes the world, so it must run inside a step: code \
+         outside steps runs again on every resume\n --> outside.rhai:2:6\n  |\n\
+         2 | ecr::create_repository(#{ repositoryName: account });\n  |      ^\n  \
+         = note: fix the cause, then `runbook resume outside-1` goes on from this step\n",
+    );
+}
+
+#[test]
+fn a_wrong_member_or_type_is_named_before_anything_is_sent() {
+    let (_guard, t) = aws_test();
+    t.write(
+        "typo.rhai",
+        "step \"typo\" { ecr::create_repository(#{ repositoryNam: \"r\" }) }\n",
+    );
+    t.run(&["exec", "typo.rhai"]).status(1).stderr_has(
+        "error: ecr CreateRepository: ParamValidation: unknown member \"repositoryNam\" (did you \
+         mean \"repositoryName\"?)",
+    );
+    t.write(
+        "typed.rhai",
+        "step \"typed\" { ecr::create_repository(#{ repositoryName: 7 }) }\n",
+    );
+    t.run(&["exec", "typed.rhai"]).status(1).stderr_has(
+        "error: ecr CreateRepository: ParamValidation: repositoryName: expected a string, got a number",
+    );
+    let value = value_of(
+        &t,
+        "step \"none\" { ecr::describe_repositories().repositories.len() }\n",
+    );
+    assert_eq!(value, 0, "nothing was created");
+}
