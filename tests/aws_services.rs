@@ -63,6 +63,30 @@ step "ecr" {
 }
 
 #[test]
+fn logs_create_describe_duplicate_delete() {
+    let (_guard, t) = aws_test();
+    let value = value_of(
+        &t,
+        r#"
+step "logs" {
+    logs::create_log_group(#{ logGroupName: "/ecs/example" });
+    logs::put_retention_policy(#{ logGroupName: "/ecs/example", retentionInDays: 7 });
+    let found = logs::describe_log_groups(#{ logGroupNamePrefix: "/ecs/" });
+    let duplicate = "";
+    try { logs::create_log_group(#{ logGroupName: "/ecs/example" }); } catch (e) { duplicate = e.code; }
+    logs::delete_log_group(#{ logGroupName: "/ecs/example" });
+    #{ found: found.logGroups, duplicate: duplicate,
+       after: logs::describe_log_groups().logGroups.len() }
+}
+"#,
+    );
+    assert_eq!(value["found"][0]["logGroupName"], "/ecs/example");
+    assert_eq!(value["found"][0]["retentionInDays"], 7);
+    assert_eq!(value["duplicate"], "ResourceAlreadyExistsException");
+    assert_eq!(value["after"], 0);
+}
+
+#[test]
 fn an_uncaught_aws_error_names_the_call_the_code_the_line_and_the_step() {
     let (_guard, t) = aws_test();
     t.write(
@@ -116,4 +140,33 @@ fn a_wrong_member_or_type_is_named_before_anything_is_sent() {
         "step \"none\" { ecr::describe_repositories().repositories.len() }\n",
     );
     assert_eq!(value, 0, "nothing was created");
+}
+
+#[test]
+fn lists_return_every_page() {
+    let (_guard, t) = aws_test();
+    let value = value_of(
+        &t,
+        r#"
+step "many" {
+    // moto pages CloudWatch Logs (not ECR repositories): 120 groups, 50 a page.
+    for i in 0..120 { logs::create_log_group(#{ logGroupName: `/ecs/group-${i}` }); }
+    let all = logs::describe_log_groups(#{ limit: 50 });
+    let first = logs::describe_log_groups(#{ limit: 50 }, #{ all_pages: false });
+    let two = logs::describe_log_groups(#{ limit: 50 }, #{ max_pages: 2 });
+    let names = all.logGroups.map(|g| g.logGroupName);
+    names.sort();
+    names.dedup();
+    #{ all: all.logGroups.len(), distinct: names.len(), all_token: "nextToken" in all,
+       first: first.logGroups.len(), first_token: "nextToken" in first,
+       two: two.logGroups.len() }
+}
+"#,
+    );
+    assert_eq!(value["all"], 120);
+    assert_eq!(value["distinct"], 120);
+    assert_eq!(value["all_token"], false);
+    assert_eq!(value["first"], 50);
+    assert_eq!(value["first_token"], true);
+    assert_eq!(value["two"], 100);
 }

@@ -322,6 +322,7 @@ impl IntoDoc for &HashMap<String, String> {
 #[macro_export]
 macro_rules! doc {
     ($($name:literal => $value:expr),* $(,)?) => {{
+        #[allow(unused_mut)] // `doc! {}` is an empty output.
         let mut object = ::std::collections::HashMap::new();
         $(
             let value = $crate::aws::table::IntoDoc::into_doc($value);
