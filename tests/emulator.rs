@@ -118,3 +118,30 @@ pub fn aws_test() -> (MutexGuard<'static, ()>, Test) {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
     (guard, test)
 }
+
+/// Runs Python with boto3 against the emulator (an outside client, to set up or check what
+/// runbook did) and returns what it printed. `client("iam")` is defined for the snippet.
+pub fn boto3(code: &str) -> String {
+    let emulator = EMULATOR.get_or_init(start);
+    let prelude = format!(
+        "import boto3, json\n\
+         def client(name):\n    \
+             url = {codecommit:?} if name == 'codecommit' else {moto:?}\n    \
+             return boto3.client(name, endpoint_url=url, region_name='ap-northeast-1',\n        \
+                 aws_access_key_id='testing', aws_secret_access_key='testing')\n",
+        codecommit = emulator.codecommit,
+        moto = emulator.moto,
+    );
+    let output = Command::new(root().join(".local-aws/venv/bin/python"))
+        .arg("-c")
+        .arg(format!("{prelude}{code}"))
+        .output()
+        .expect("run the emulator's python");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "boto3 failed:\n{code}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}

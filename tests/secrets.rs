@@ -1,5 +1,6 @@
 //! Secrets never reach the journal, the logs or the terminal, yet replay rebuilds them.
 
+use crate::emulator::{aws_test, boto3};
 use crate::test::{files_under, Test};
 
 const TOKEN: &str = "hunter2-Zq9x!";
@@ -88,4 +89,40 @@ fn a_missing_secret_says_where_to_put_it() {
     ran.status(0).stdout_has("run secret-1: failed");
     let ran = t.env("RUNBOOK_SECRET_API_TOKEN", TOKEN).run(&["resume"]);
     ran.status(1).stderr_has("refused ***");
+}
+
+#[test]
+fn a_secret_can_come_from_secrets_manager_and_is_masked_too() {
+    let (_guard, t) = aws_test();
+    boto3(&format!(
+        "client('secretsmanager').create_secret(Name='dockerhub', \
+         SecretString=json.dumps({{'user': 'ops', 'password': '{TOKEN}'}}))"
+    ));
+    t.write(
+        "hub.rhai",
+        r#"
+let password = secret("secretsmanager:dockerhub#password");
+let whole = secret("secretsmanager:dockerhub");
+step "login" { print(`password ${password}`); #{ login: "ops:" + password, whole: whole } }
+step "check" { if !file_exists("go") { fail("not yet") } }
+"#,
+    );
+    let first = t.run(&["exec", "hub.rhai"]);
+    first.status(1).stdout_has("password ***");
+    t.write("go", "");
+    let resumed = t.run(&["resume"]);
+    resumed.status(0);
+    assert_nowhere(
+        &t,
+        &[
+            &first.stdout,
+            &first.stderr,
+            &resumed.stdout,
+            &resumed.stderr,
+        ],
+    );
+    t.write("missing.rhai", "let s = secret(\"secretsmanager:nope\");\n");
+    t.run(&["exec", "missing.rhai"]).status(2).stderr_has(
+        "error: secret secretsmanager:nope: secretsmanager GetSecretValue: ResourceNotFoundException: ",
+    );
 }

@@ -8,5 +8,6 @@ pub mod document;
 pub mod error;
 pub mod paginate;
 pub mod script;
+pub mod secrets;
 pub mod services;
 pub mod table;

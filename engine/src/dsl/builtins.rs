@@ -53,7 +53,7 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     engine.register_fn(
         "secret",
         move |ctx: NativeCallContext, name: &str| -> Result<String> {
-            r.secrets.get(name).map_err(|message| {
+            r.secret(name).map_err(|message| {
                 r.stop(
                     Error::Secret {
                         name: name.to_string(),

@@ -146,6 +146,20 @@ impl Runtime {
         self.sources.get(name)
     }
 
+    /// A secret's value: from Secrets Manager for a `secretsmanager:` reference, else from
+    /// the environment, the params file or the terminal. Either way it is masked from then on.
+    pub fn secret(&self, name: &str) -> Result<String, String> {
+        if !crate::aws::secrets::is_reference(name) {
+            return self.secrets.get(name);
+        }
+        if let Some(value) = self.secrets.known(name) {
+            return Ok(value);
+        }
+        let value = crate::aws::secrets::fetch(&self.aws, &self.interrupt, name)?;
+        self.secrets.remember(name, &value);
+        Ok(value)
+    }
+
     /// Binds the runtime to an opened run for `exec`, `resume` or `destroy`.
     pub fn attach(&self, journal: Journal, index: ReplayIndex, mode: Mode) {
         let mut state = self.state.borrow_mut();
@@ -376,7 +390,10 @@ impl Runtime {
         redactions: &[crate::journal::Redaction],
         pos: Position,
     ) -> EvalResult<Dynamic> {
-        match self.secrets.decode(value.clone(), redactions) {
+        match self
+            .secrets
+            .decode(value.clone(), redactions, |name| self.secret(name))
+        {
             Ok(value) => Ok(from_json(&value)),
             Err(message) => Err(self.stop(
                 Error::Secret {

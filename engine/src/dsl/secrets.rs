@@ -45,10 +45,19 @@ impl Secrets {
         }
     }
 
+    /// A value fetched before in this process.
+    pub fn known(&self, name: &str) -> Option<String> {
+        self.known
+            .borrow()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| value.clone())
+    }
+
     /// The secret's value, fetched once per process.
     pub fn get(&self, name: &str) -> Result<String, String> {
-        if let Some((_, value)) = self.known.borrow().iter().find(|(n, _)| n == name) {
-            return Ok(value.clone());
+        if let Some(value) = self.known(name) {
+            return Ok(value);
         }
         let var = env_var_name(name);
         let value = match std::env::var(&var) {
@@ -73,7 +82,8 @@ impl Secrets {
         Ok(value)
     }
 
-    fn remember(&self, name: &str, value: &str) {
+    /// Keeps a value fetched elsewhere (Secrets Manager) so it is masked from now on.
+    pub fn remember(&self, name: &str, value: &str) {
         let mut known = self.known.borrow_mut();
         known.push((name.to_string(), value.to_string()));
         // Longest first, so a secret that contains another is masked whole.
@@ -171,18 +181,21 @@ impl Secrets {
         }
     }
 
-    /// Rebuilds a recorded value, fetching the secrets it referred to again.
-    pub fn decode(&self, mut value: Value, redactions: &[Redaction]) -> Result<Value, String> {
+    /// Rebuilds a recorded value, fetching the secrets it referred to again with `fetch`.
+    pub fn decode(
+        &self,
+        mut value: Value,
+        redactions: &[Redaction],
+        fetch: impl Fn(&str) -> Result<String, String>,
+    ) -> Result<Value, String> {
         for redaction in redactions {
             let mut text = String::new();
             for part in &redaction.parts {
                 match part {
                     RedactedPart::Text(t) => text.push_str(t),
-                    RedactedPart::Secret { secret } => text.push_str(
-                        &self
-                            .get(secret)
-                            .map_err(|e| format!("secret {secret} {e}"))?,
-                    ),
+                    RedactedPart::Secret { secret } => {
+                        text.push_str(&fetch(secret).map_err(|e| format!("secret {secret} {e}"))?)
+                    }
                 }
             }
             let slot = value
@@ -219,7 +232,10 @@ mod tests {
         assert!(!serde_json::to_string(&redactions)
             .unwrap()
             .contains("s3cr3t"));
-        assert_eq!(s.decode(recorded, &redactions).unwrap(), value);
+        assert_eq!(
+            s.decode(recorded, &redactions, |n| s.get(n)).unwrap(),
+            value
+        );
     }
 
     #[test]
