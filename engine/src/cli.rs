@@ -84,6 +84,11 @@ pub enum Command {
     Plan { file: PathBuf },
     /// Compile a script and check it without running it.
     Check { file: PathBuf },
+    /// List the AWS bindings with their signatures and docs (`*` marks required members).
+    Functions {
+        /// Only this service's bindings (ecr, iam, ...).
+        service: Option<String>,
+    },
     /// Undo a run's completed steps, newest first.
     Destroy {
         run: String,

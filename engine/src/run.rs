@@ -20,6 +20,7 @@ use crate::dsl::scan;
 use crate::dsl::secrets::Secrets;
 use crate::dsl::source::file_hash;
 use crate::error::{exit, Error, Result};
+use crate::functions;
 use crate::interrupt::Interrupt;
 use crate::journal::{now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store};
 use crate::output::{self, Output};
@@ -110,6 +111,9 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
         Command::Status { run } => report::status(store, run, output).map(|()| exit::DONE),
         Command::Plan { file } => plan(&env, file),
         Command::Check { file } => check(&env, file),
+        Command::Functions { service } => {
+            functions::list(service.as_deref(), output).map(|()| exit::DONE)
+        }
     }
 }
 

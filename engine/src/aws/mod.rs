@@ -11,3 +11,4 @@ pub mod script;
 pub mod secrets;
 pub mod services;
 pub mod table;
+pub mod wait;

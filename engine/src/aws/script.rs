@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rhai::{Dynamic, Engine, EvalAltResult, Map, Module, NativeCallContext, Position};
 
@@ -17,6 +17,7 @@ use super::document::{from_document, to_document};
 use super::error::CallError;
 use super::paginate::call_pages;
 use super::services;
+use super::wait::{self, Wait};
 use crate::dsl::runtime::{runtime_error, Runtime};
 use crate::output;
 
@@ -45,8 +46,151 @@ pub fn register(engine: &mut Engine, runtime: &Rc<Runtime>) {
                 },
             );
         }
+        register_waits(&mut module, service, runtime);
         engine.register_static_module(service, module.into());
     }
+}
+
+fn register_waits(module: &mut Module, service: &str, runtime: &Rc<Runtime>) {
+    match service {
+        "codebuild" => {
+            let rt = runtime.clone();
+            module.set_native_fn("wait_build", move |ctx: NativeCallContext, id: &str| {
+                build(&rt, ctx.call_position(), id, Map::new())
+            });
+            let rt = runtime.clone();
+            module.set_native_fn(
+                "wait_build",
+                move |ctx: NativeCallContext, id: &str, options: Map| {
+                    build(&rt, ctx.call_position(), id, options)
+                },
+            );
+        }
+        "ecs" => {
+            let rt = runtime.clone();
+            module.set_native_fn(
+                "wait_services_stable",
+                move |ctx: NativeCallContext, input: Map| {
+                    services_stable(&rt, ctx.call_position(), input, Map::new())
+                },
+            );
+            let rt = runtime.clone();
+            module.set_native_fn(
+                "wait_services_stable",
+                move |ctx: NativeCallContext, input: Map, options: Map| {
+                    services_stable(&rt, ctx.call_position(), input, options)
+                },
+            );
+        }
+        "codepipeline" => {
+            let rt = runtime.clone();
+            module.set_native_fn(
+                "wait_execution",
+                move |ctx: NativeCallContext, input: Map| {
+                    execution(&rt, ctx.call_position(), input, Map::new())
+                },
+            );
+            let rt = runtime.clone();
+            module.set_native_fn(
+                "wait_execution",
+                move |ctx: NativeCallContext, input: Map, options: Map| {
+                    execution(&rt, ctx.call_position(), input, options)
+                },
+            );
+        }
+        _ => {}
+    }
+}
+
+/// The `timeout` of a wait's options, in seconds (default 30 minutes).
+fn timeout(options: &Map, pos: Position) -> Result<Duration> {
+    let mut timeout = Duration::from_secs(30 * 60);
+    for (key, value) in options {
+        match (
+            key.as_str(),
+            value
+                .as_float()
+                .or_else(|_| value.as_int().map(|i| i as f64)),
+        ) {
+            ("timeout", Ok(secs)) if secs > 0.0 && secs.is_finite() => {
+                timeout = Duration::from_secs_f64(secs)
+            }
+            ("timeout", _) => {
+                return Err(runtime_error(
+                    "wait option timeout must be seconds > 0",
+                    pos,
+                ))
+            }
+            (other, _) => {
+                return Err(runtime_error(
+                    format!("unknown wait option {other:?} (options: timeout)"),
+                    pos,
+                ))
+            }
+        }
+    }
+    Ok(timeout)
+}
+
+fn run_wait(rt: &Runtime, pos: Position, wait: Wait, name: &str) -> Result<Dynamic> {
+    let service = wait.service;
+    match wait::wait(&rt.aws, &rt.interrupt, &rt.output, wait) {
+        Ok(document) => Ok(from_document(document)),
+        Err(Failure::Aws(error)) => Err(raise(service, name, error, pos)),
+        Err(Failure::Stopped(stop)) => {
+            Err(EvalAltResult::ErrorTerminated(stop.token().into(), pos).into())
+        }
+    }
+}
+
+fn document(input: Map, pos: Position) -> Result<aws_smithy_types::Document> {
+    to_document(&Dynamic::from_map(input)).map_err(|message| runtime_error(message, pos))
+}
+
+fn build(rt: &Runtime, pos: Position, id: &str, options: Map) -> Result<Dynamic> {
+    let mut input = Map::new();
+    input.insert("ids".into(), Dynamic::from_array(vec![id.into()]));
+    let wait = Wait {
+        service: "codebuild",
+        function: "batch_get_builds",
+        what: format!("build {id}"),
+        input: document(input, pos)?,
+        judge: wait::judge_build,
+        timeout: timeout(&options, pos)?,
+    };
+    run_wait(rt, pos, wait, "wait_build")
+}
+
+fn services_stable(rt: &Runtime, pos: Position, input: Map, options: Map) -> Result<Dynamic> {
+    let names = input
+        .get("services")
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let wait = Wait {
+        service: "ecs",
+        function: "describe_services",
+        what: format!("ECS services {names}"),
+        input: document(input, pos)?,
+        judge: wait::judge_services,
+        timeout: timeout(&options, pos)?,
+    };
+    run_wait(rt, pos, wait, "wait_services_stable")
+}
+
+fn execution(rt: &Runtime, pos: Position, input: Map, options: Map) -> Result<Dynamic> {
+    let id = input
+        .get("pipelineExecutionId")
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let wait = Wait {
+        service: "codepipeline",
+        function: "get_pipeline_execution",
+        what: format!("pipeline execution {id}"),
+        input: document(input, pos)?,
+        judge: wait::judge_execution,
+        timeout: timeout(&options, pos)?,
+    };
+    run_wait(rt, pos, wait, "wait_execution")
 }
 
 /// Each module's function names, for the static check of `module::function` calls.
@@ -62,10 +206,10 @@ pub fn functions_by_module() -> BTreeMap<&'static str, Vec<&'static str>> {
 }
 
 /// The error value scripts catch: `try { ... } catch (e) { if e.code == "..." { ... } }`.
-fn raise(binding: &Binding, error: CallError, pos: Position) -> Box<EvalAltResult> {
+fn raise(service: &str, operation: &str, error: CallError, pos: Position) -> Box<EvalAltResult> {
     let mut map = Map::new();
-    map.insert("service".into(), binding.service.into());
-    map.insert("operation".into(), binding.operation.into());
+    map.insert("service".into(), service.into());
+    map.insert("operation".into(), operation.into());
     map.insert("code".into(), error.code.into());
     map.insert("message".into(), error.message.into());
     map.insert(
@@ -111,8 +255,14 @@ fn invoke(
         rt.require_step(&binding.qualified(), pos)?;
     }
     let max_pages = max_pages(&options, pos)?;
-    let input = to_document(&Dynamic::from_map(input))
-        .map_err(|message| raise(binding, CallError::invalid("", message), pos))?;
+    let input = to_document(&Dynamic::from_map(input)).map_err(|message| {
+        raise(
+            binding.service,
+            binding.operation,
+            CallError::invalid("", message),
+            pos,
+        )
+    })?;
     let started = Instant::now();
     let result = call_pages(&rt.aws, &rt.interrupt, binding, input, max_pages);
     let outcome = match &result {
@@ -128,7 +278,7 @@ fn invoke(
     ));
     match result {
         Ok(document) => Ok(from_document(document)),
-        Err(Failure::Aws(error)) => Err(raise(binding, error, pos)),
+        Err(Failure::Aws(error)) => Err(raise(binding.service, binding.operation, error, pos)),
         Err(Failure::Stopped(stop)) => {
             Err(EvalAltResult::ErrorTerminated(stop.token().into(), pos).into())
         }

@@ -1,0 +1,69 @@
+//! `runbook functions [SERVICE]`: every AWS binding with its signature and doc line, from the
+//! same metadata the static checks and the REPL use.
+
+use serde_json::{json, Value};
+
+use crate::aws::binding::Binding;
+use crate::aws::services::{self, SERVICES};
+use crate::aws::wait::WAITS;
+use crate::dsl::suggest::did_you_mean;
+use crate::error::{Error, Result};
+use crate::output::Output;
+
+/// `ecr::create_repository(#{ repositoryName*, registryId, ... })`; `*` marks required members.
+pub fn signature(binding: &Binding) -> String {
+    let members: Vec<String> = binding
+        .input
+        .names()
+        .into_iter()
+        .map(|(name, required)| if required { format!("{name}*") } else { name })
+        .collect();
+    if members.is_empty() {
+        format!("{}()", binding.qualified())
+    } else {
+        format!("{}(#{{ {} }})", binding.qualified(), members.join(", "))
+    }
+}
+
+pub fn list(service: Option<&str>, output: &Output) -> Result<()> {
+    if let Some(service) = service {
+        if !SERVICES.contains(&service) {
+            return Err(Error::Usage(format!(
+                "no service {service:?}{} (services: {})",
+                did_you_mean(service, SERVICES),
+                SERVICES.join(", ")
+            )));
+        }
+    }
+    let bindings: Vec<Binding> = services::all()
+        .into_iter()
+        .filter(|b| service.is_none_or(|s| b.service == s))
+        .collect();
+    if output.is_json() {
+        let all: Vec<Value> = bindings
+            .iter()
+            .map(|b| {
+                let members: Vec<Value> = b
+                    .input
+                    .names()
+                    .into_iter()
+                    .map(|(name, required)| json!({ "name": name, "required": required }))
+                    .collect();
+                json!({
+                    "service": b.service, "function": b.function, "operation": b.operation,
+                    "doc": b.doc, "mutating": b.is_mutating(), "members": members,
+                })
+            })
+            .collect();
+        output.stdout(&Value::Array(all).to_string());
+        return Ok(());
+    }
+    for binding in &bindings {
+        output.stdout(&format!("{}\n    {}", signature(binding), binding.doc));
+    }
+    for (module, _, signature, doc) in WAITS.iter().filter(|w| service.is_none_or(|s| w.0 == s)) {
+        let _ = module;
+        output.stdout(&format!("{signature}\n    {doc}"));
+    }
+    Ok(())
+}
