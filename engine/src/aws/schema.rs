@@ -703,12 +703,25 @@ pub(crate) mod testing {
     use aws_smithy_types::Document;
     use rhai::{Dynamic, Engine};
 
+    use crate::aws::binding::{Binding, Members};
     use crate::aws::document::to_document;
 
     /// A Rhai map literal as a binding receives it.
     pub fn document(script: &str) -> Document {
         let value: Dynamic = Engine::new().eval(script).expect("a Rhai value");
         to_document(&value).expect("a document")
+    }
+
+    /// The top-level required members a binding lists.
+    pub fn required(bindings: &[Binding], function: &str) -> &'static [&'static str] {
+        match bindings
+            .iter()
+            .find(|b| b.function == function)
+            .map(|b| b.input)
+        {
+            Some(Members::Schema { required, .. }) => required,
+            _ => panic!("no schema binding {function}"),
+        }
     }
 }
 
