@@ -737,6 +737,8 @@ mod tests {
 
     use super::testing::document;
     use super::{decode, to_document};
+    use crate::aws::binding::Members;
+    use crate::aws::services;
 
     #[test]
     fn blobs_are_sent_as_the_bytes_of_a_string_and_come_back_as_text() {
@@ -834,5 +836,32 @@ mod tests {
     fn a_call_without_arguments_sends_an_empty_input() {
         let input = decode(&Document::Null, &[], &[], ListClustersInput::deserialize).unwrap();
         assert_eq!(input, ListClustersInput::builder().build().unwrap());
+    }
+
+    #[test]
+    fn every_operation_has_a_binding_whose_required_members_exist() {
+        let all = services::all();
+        for (service, operations) in [
+            ("ecs", 88),
+            ("codebuild", 59),
+            ("codecommit", 80),
+            ("codepipeline", 44),
+        ] {
+            let bindings: Vec<_> = all.iter().filter(|b| b.service == service).collect();
+            assert_eq!(bindings.len(), operations, "{service}");
+            for binding in bindings {
+                let Members::Schema { schema, required } = binding.input else {
+                    panic!("{} is not schema-driven", binding.qualified());
+                };
+                for member in required {
+                    assert!(
+                        schema.member_schema(member).is_some(),
+                        "{}: {member}",
+                        binding.qualified()
+                    );
+                }
+                assert!(!binding.doc.is_empty() && !binding.doc.contains('<'));
+            }
+        }
     }
 }
