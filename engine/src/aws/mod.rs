@@ -7,6 +7,7 @@ pub mod clients;
 pub mod document;
 pub mod error;
 pub mod paginate;
+pub mod schema;
 pub mod script;
 pub mod secrets;
 pub mod services;

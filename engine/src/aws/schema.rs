@@ -1,0 +1,867 @@
+//! The schema-driven conversion for the services whose SDK crates carry schemas (codebuild,
+//! codecommit, codepipeline, ecs): a `Document` keyed by the API's member names becomes any
+//! operation input, and any output becomes such a `Document`, with no per-field code.
+//!
+//! The SDK's own document deserializer drops unknown members silently, reports a wrong type
+//! without saying where, and fills missing required members with defaults (`family` becomes
+//! ""). So inputs are read through `Reader`, a `ShapeDeserializer` that walks the document
+//! alongside the generated `deserialize` code, which hands it each structure's schema, and
+//! refuses, naming the member's path, an unknown member (with a "did you mean"), a value of
+//! the wrong type and a missing required member. The schemas carry no `@required` trait: the
+//! required members come from tables derived from the SDK's builders (the operation's own in
+//! its binding, the nested shapes' in each service file).
+//!
+//! Outputs follow the conventions of every binding: timestamps are RFC 3339 strings, a blob
+//! is a string when it is UTF-8 (else base64), absent members are left out.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Mutex;
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextMut;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_schema::serde::{
+    SerdeError, SerializableStruct, ShapeDeserializer, ShapeSerializer,
+};
+use aws_smithy_schema::{Schema, ShapeType};
+use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::{BigDecimal, BigInteger, Blob, DateTime, Document, Number};
+
+use super::error::CallError;
+use crate::dsl::suggest::did_you_mean;
+
+/// The members required inside nested shapes, by shape name (`("LogConfiguration",
+/// &["logDriver"])`).
+pub type Required = &'static [(&'static str, &'static [&'static str])];
+
+/// A generated `<Type>::deserialize`.
+pub type Read<T> = fn(&mut dyn ShapeDeserializer) -> Result<T, SerdeError>;
+
+/// Reads `document` as the shape `read` deserializes, checking it on the way: `required` are
+/// the top-level required members, `nested` those of the shapes inside.
+pub fn decode<T>(
+    document: &Document,
+    required: &'static [&'static str],
+    nested: Required,
+    read: Read<T>,
+) -> Result<T, CallError> {
+    let empty = Document::Object(HashMap::new());
+    // A call without arguments (`ecs::list_clusters()`) sends an empty input.
+    let document = match document {
+        Document::Null => &empty,
+        other => other,
+    };
+    let error = RefCell::new(None);
+    let mut reader = Reader {
+        document,
+        path: String::new(),
+        required: Some(required),
+        nested,
+        error: &error,
+    };
+    let result = read(&mut reader);
+    match (result, error.into_inner()) {
+        (_, Some(error)) => Err(error),
+        (Ok(value), None) => Ok(value),
+        (Err(e), None) => Err(CallError::invalid("", e)),
+    }
+}
+
+/// Converts an output (or any shape) to a document keyed by member names.
+pub fn to_document(value: &dyn SerializableStruct) -> Result<Document, CallError> {
+    let mut writer = Writer::default();
+    writer
+        .write_struct(value.schema(), value)
+        .and_then(|()| {
+            writer
+                .root
+                .ok_or_else(|| SerdeError::custom("nothing was written"))
+        })
+        .map_err(|e| {
+            let shape = value.schema().shape_id().shape_name();
+            CallError::new("ResponseError", format!("cannot convert {shape}: {e}"))
+        })
+}
+
+/// `CreateClusterInput` → `CreateCluster`.
+pub fn operation_name(input_type: &'static str) -> &'static str {
+    input_type.strip_suffix("Input").unwrap_or(input_type)
+}
+
+fn kind(document: &Document) -> &'static str {
+    match document {
+        Document::Object(_) => "a map",
+        Document::Array(_) => "an array",
+        Document::Number(_) => "a number",
+        Document::String(_) => "a string",
+        Document::Bool(_) => "a bool",
+        Document::Null => "()",
+    }
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// A `ShapeDeserializer` over one value of the input document. The generated code drives
+/// it, so it learns each structure's schema as the code asks for it. The first error found
+/// is kept in `error` with its path: the `SerdeError`s the generated code passes back up
+/// cannot carry one.
+struct Reader<'a> {
+    document: &'a Document,
+    path: String,
+    /// Set for the operation's input itself, whose required members the binding lists.
+    required: Option<&'static [&'static str]>,
+    nested: Required,
+    error: &'a RefCell<Option<CallError>>,
+}
+
+impl<'a> Reader<'a> {
+    fn child(&self, document: &'a Document, path: String) -> Reader<'a> {
+        Reader {
+            document,
+            path,
+            required: None,
+            nested: self.nested,
+            error: self.error,
+        }
+    }
+
+    fn fail_at(&self, path: &str, message: impl fmt::Display) -> SerdeError {
+        let mut error = self.error.borrow_mut();
+        if error.is_none() {
+            *error = Some(CallError::invalid(path, &message));
+        }
+        SerdeError::custom(message.to_string())
+    }
+
+    fn fail(&self, message: impl fmt::Display) -> SerdeError {
+        self.fail_at(&self.path, message)
+    }
+
+    fn expected(&self, what: &str) -> SerdeError {
+        self.fail(format!("expected {what}, got {}", kind(self.document)))
+    }
+
+    /// An error the generated code raised itself (a builder's refusal) is pinned to the member
+    /// it was reading, unless a deeper one was already recorded.
+    fn locate(&self, path: &str, error: SerdeError) -> SerdeError {
+        self.fail_at(path, &error);
+        error
+    }
+
+    fn integer<T: TryFrom<i64>>(&self) -> Result<T, SerdeError> {
+        let n = match self.document {
+            Document::Number(Number::PosInt(n)) => {
+                i64::try_from(*n).map_err(|_| self.fail(format!("{n} is out of range")))?
+            }
+            Document::Number(Number::NegInt(n)) => *n,
+            // Scripts may compute an integral value as a float (`1024.0`).
+            Document::Number(Number::Float(f)) if f.fract() == 0.0 && f.abs() < i64::MAX as f64 => {
+                *f as i64
+            }
+            Document::Number(Number::Float(f)) => {
+                return Err(self.fail(format!("expected an integer, got {f}")))
+            }
+            _ => return Err(self.expected("an integer")),
+        };
+        T::try_from(n).map_err(|_| self.fail(format!("{n} is out of range")))
+    }
+
+    fn number(&self) -> Result<f64, SerdeError> {
+        match self.document {
+            Document::Number(Number::PosInt(n)) => Ok(*n as f64),
+            Document::Number(Number::NegInt(n)) => Ok(*n as f64),
+            Document::Number(Number::Float(f)) => Ok(*f),
+            _ => Err(self.expected("a number")),
+        }
+    }
+
+    /// Big numbers travel as their decimal text.
+    fn numeral(&self) -> Result<String, SerdeError> {
+        match self.document {
+            Document::String(s) => Ok(s.clone()),
+            Document::Number(Number::PosInt(n)) => Ok(n.to_string()),
+            Document::Number(Number::NegInt(n)) => Ok(n.to_string()),
+            Document::Number(Number::Float(f)) => Ok(f.to_string()),
+            _ => Err(self.expected("a number")),
+        }
+    }
+
+    /// The members a structure must have: the operation's own, or a nested shape's.
+    fn required_of(&self, schema: &Schema<'_>) -> &'static [&'static str] {
+        self.required.unwrap_or_else(|| {
+            let shape = schema.shape_id().shape_name();
+            self.nested
+                .iter()
+                .find(|(name, _)| *name == shape)
+                .map_or(&[], |(_, members)| members)
+        })
+    }
+}
+
+impl ShapeDeserializer for Reader<'_> {
+    fn read_struct(
+        &mut self,
+        schema: &Schema<'_>,
+        consumer: &mut dyn FnMut(&Schema<'_>, &mut dyn ShapeDeserializer) -> Result<(), SerdeError>,
+    ) -> Result<(), SerdeError> {
+        let Document::Object(object) = self.document else {
+            return Err(self.expected("a map"));
+        };
+        let names: Vec<&str> = schema
+            .members()
+            .iter()
+            .filter_map(|m| m.member_name())
+            .collect();
+        let list = || names.join(", ");
+        let mut unknown: Vec<&String> = object
+            .keys()
+            .filter(|key| !names.contains(&key.as_str()))
+            .collect();
+        unknown.sort();
+        if let Some(member) = unknown.first() {
+            return Err(self.fail_at(
+                &join(&self.path, member),
+                format!(
+                    "unknown member{} (members: {})",
+                    did_you_mean(member, names.iter().copied()),
+                    list()
+                ),
+            ));
+        }
+        let present = |name: &str| object.get(name).is_some_and(|d| !d.is_null());
+        if schema.shape_type() == ShapeType::Union {
+            let set: Vec<&str> = names.iter().copied().filter(|n| present(n)).collect();
+            if set.len() != 1 {
+                let got = if set.is_empty() {
+                    "none".to_string()
+                } else {
+                    set.join(" and ")
+                };
+                return Err(self.fail(format!(
+                    "expected exactly one member, got {got} (members: {})",
+                    list()
+                )));
+            }
+        }
+        if let Some(missing) = self.required_of(schema).iter().find(|name| !present(name)) {
+            return Err(self.fail_at(&join(&self.path, missing), "required member is missing"));
+        }
+        // In schema order, so the first of several errors is always the same one.
+        for member in schema.members() {
+            let Some(name) = member.member_name() else {
+                continue;
+            };
+            let Some(value) = object.get(name) else {
+                continue;
+            };
+            let path = join(&self.path, name);
+            let mut child = self.child(value, path.clone());
+            consumer(member, &mut child).map_err(|e| self.locate(&path, e))?;
+        }
+        Ok(())
+    }
+
+    fn read_list(
+        &mut self,
+        _schema: &Schema<'_>,
+        consumer: &mut dyn FnMut(&mut dyn ShapeDeserializer) -> Result<(), SerdeError>,
+    ) -> Result<(), SerdeError> {
+        let Document::Array(items) = self.document else {
+            return Err(self.expected("an array"));
+        };
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{}[{i}]", self.path);
+            let mut child = self.child(item, path.clone());
+            consumer(&mut child).map_err(|e| self.locate(&path, e))?;
+        }
+        Ok(())
+    }
+
+    fn read_map(
+        &mut self,
+        _schema: &Schema<'_>,
+        consumer: &mut dyn FnMut(String, &mut dyn ShapeDeserializer) -> Result<(), SerdeError>,
+    ) -> Result<(), SerdeError> {
+        let Document::Object(entries) = self.document else {
+            return Err(self.expected("a map"));
+        };
+        let mut keys: Vec<&String> = entries.keys().collect();
+        keys.sort();
+        for key in keys {
+            let path = join(&self.path, key);
+            let mut child = self.child(&entries[key], path.clone());
+            consumer(key.clone(), &mut child).map_err(|e| self.locate(&path, e))?;
+        }
+        Ok(())
+    }
+
+    fn read_boolean(&mut self, _schema: &Schema<'_>) -> Result<bool, SerdeError> {
+        match self.document {
+            Document::Bool(b) => Ok(*b),
+            _ => Err(self.expected("a bool")),
+        }
+    }
+
+    fn read_byte(&mut self, _schema: &Schema<'_>) -> Result<i8, SerdeError> {
+        self.integer()
+    }
+
+    fn read_short(&mut self, _schema: &Schema<'_>) -> Result<i16, SerdeError> {
+        self.integer()
+    }
+
+    fn read_integer(&mut self, _schema: &Schema<'_>) -> Result<i32, SerdeError> {
+        self.integer()
+    }
+
+    fn read_long(&mut self, _schema: &Schema<'_>) -> Result<i64, SerdeError> {
+        self.integer()
+    }
+
+    fn read_float(&mut self, _schema: &Schema<'_>) -> Result<f32, SerdeError> {
+        self.number().map(|f| f as f32)
+    }
+
+    fn read_double(&mut self, _schema: &Schema<'_>) -> Result<f64, SerdeError> {
+        self.number()
+    }
+
+    fn read_big_integer(&mut self, _schema: &Schema<'_>) -> Result<BigInteger, SerdeError> {
+        let text = self.numeral()?;
+        BigInteger::from_str(&text).map_err(|_| self.fail(format!("{text:?} is not an integer")))
+    }
+
+    fn read_big_decimal(&mut self, _schema: &Schema<'_>) -> Result<BigDecimal, SerdeError> {
+        let text = self.numeral()?;
+        BigDecimal::from_str(&text).map_err(|_| self.fail(format!("{text:?} is not a number")))
+    }
+
+    /// Strings and enums: an enum's value is its string.
+    fn read_string(&mut self, _schema: &Schema<'_>) -> Result<String, SerdeError> {
+        match self.document {
+            Document::String(s) => Ok(s.clone()),
+            _ => Err(self.expected("a string")),
+        }
+    }
+
+    /// A blob is given as a string, sent as its UTF-8 bytes (`fileContent: "FROM nginx\n"`).
+    fn read_blob(&mut self, _schema: &Schema<'_>) -> Result<Blob, SerdeError> {
+        match self.document {
+            Document::String(s) => Ok(Blob::new(s.as_bytes())),
+            _ => Err(self.expected("a string")),
+        }
+    }
+
+    fn read_timestamp(&mut self, _schema: &Schema<'_>) -> Result<DateTime, SerdeError> {
+        match self.document {
+            Document::String(s) => DateTime::from_str(s, Format::DateTime)
+                .map_err(|_| self.fail(format!("expected an RFC 3339 timestamp, got {s:?}"))),
+            Document::Number(Number::PosInt(n)) => i64::try_from(*n)
+                .map(DateTime::from_secs)
+                .map_err(|_| self.fail(format!("{n} is out of range"))),
+            Document::Number(Number::NegInt(n)) => Ok(DateTime::from_secs(*n)),
+            Document::Number(Number::Float(f)) if f.is_finite() => Ok(DateTime::from_secs_f64(*f)),
+            _ => Err(self.expected("a timestamp (an RFC 3339 string or epoch seconds)")),
+        }
+    }
+
+    fn read_document(&mut self, _schema: &Schema<'_>) -> Result<Document, SerdeError> {
+        Ok(self.document.clone())
+    }
+
+    fn is_null(&self) -> bool {
+        self.document.is_null()
+    }
+
+    fn container_size(&self) -> Option<usize> {
+        match self.document {
+            Document::Array(items) => Some(items.len()),
+            Document::Object(entries) => Some(entries.len()),
+            _ => None,
+        }
+    }
+}
+
+/// A container being written.
+enum Frame {
+    Struct(HashMap<String, Document>),
+    List(Vec<Document>),
+    /// The generated code writes a map's key, then its value.
+    Map(HashMap<String, Document>, Option<String>),
+}
+
+/// A `ShapeSerializer` building a `Document`; the SDK's own writes timestamps as epoch
+/// numbers and blobs as base64, where scripts want RFC 3339 and text.
+#[derive(Default)]
+struct Writer {
+    stack: Vec<Frame>,
+    root: Option<Document>,
+}
+
+impl Writer {
+    fn put(&mut self, schema: &Schema<'_>, value: Document) -> Result<(), SerdeError> {
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(value);
+            }
+            Some(Frame::Struct(members)) => {
+                // Absent members are left out rather than written as ().
+                if !value.is_null() {
+                    let name = schema.member_name().ok_or_else(|| {
+                        SerdeError::custom(format!(
+                            "{} is not a member",
+                            schema.shape_id().as_str()
+                        ))
+                    })?;
+                    members.insert(name.to_string(), value);
+                }
+            }
+            Some(Frame::List(items)) => items.push(value),
+            Some(Frame::Map(entries, pending)) => match pending.take() {
+                Some(key) => {
+                    entries.insert(key, value);
+                }
+                None => match value {
+                    Document::String(key) => *pending = Some(key),
+                    other => {
+                        return Err(SerdeError::custom(format!(
+                            "a map key must be a string, got {}",
+                            kind(&other)
+                        )))
+                    }
+                },
+            },
+        }
+        Ok(())
+    }
+
+    fn nest(
+        &mut self,
+        schema: &Schema<'_>,
+        frame: Frame,
+        write: impl FnOnce(&mut Writer) -> Result<(), SerdeError>,
+    ) -> Result<(), SerdeError> {
+        self.stack.push(frame);
+        write(self)?;
+        let value = match self.stack.pop() {
+            Some(Frame::Struct(members)) => Document::Object(members),
+            Some(Frame::List(items)) => Document::Array(items),
+            Some(Frame::Map(entries, None)) => Document::Object(entries),
+            Some(Frame::Map(_, Some(key))) => {
+                return Err(SerdeError::custom(format!("map key {key:?} has no value")))
+            }
+            None => return Err(SerdeError::custom("unbalanced containers")),
+        };
+        self.put(schema, value)
+    }
+}
+
+fn signed(n: i64) -> Document {
+    Document::Number(if n < 0 {
+        Number::NegInt(n)
+    } else {
+        Number::PosInt(n as u64)
+    })
+}
+
+impl ShapeSerializer for Writer {
+    fn write_struct(
+        &mut self,
+        schema: &Schema<'_>,
+        value: &dyn SerializableStruct,
+    ) -> Result<(), SerdeError> {
+        self.nest(schema, Frame::Struct(HashMap::new()), |w| {
+            value.serialize_members(w)
+        })
+    }
+
+    fn write_list(
+        &mut self,
+        schema: &Schema<'_>,
+        write_elements: &dyn Fn(&mut dyn ShapeSerializer) -> Result<(), SerdeError>,
+    ) -> Result<(), SerdeError> {
+        self.nest(schema, Frame::List(Vec::new()), |w| write_elements(w))
+    }
+
+    fn write_map(
+        &mut self,
+        schema: &Schema<'_>,
+        write_entries: &dyn Fn(&mut dyn ShapeSerializer) -> Result<(), SerdeError>,
+    ) -> Result<(), SerdeError> {
+        self.nest(schema, Frame::Map(HashMap::new(), None), |w| {
+            write_entries(w)
+        })
+    }
+
+    fn write_boolean(&mut self, schema: &Schema<'_>, value: bool) -> Result<(), SerdeError> {
+        self.put(schema, Document::Bool(value))
+    }
+
+    fn write_byte(&mut self, schema: &Schema<'_>, value: i8) -> Result<(), SerdeError> {
+        self.put(schema, signed(value.into()))
+    }
+
+    fn write_short(&mut self, schema: &Schema<'_>, value: i16) -> Result<(), SerdeError> {
+        self.put(schema, signed(value.into()))
+    }
+
+    fn write_integer(&mut self, schema: &Schema<'_>, value: i32) -> Result<(), SerdeError> {
+        self.put(schema, signed(value.into()))
+    }
+
+    fn write_long(&mut self, schema: &Schema<'_>, value: i64) -> Result<(), SerdeError> {
+        self.put(schema, signed(value))
+    }
+
+    fn write_float(&mut self, schema: &Schema<'_>, value: f32) -> Result<(), SerdeError> {
+        self.put(schema, Document::Number(Number::Float(value.into())))
+    }
+
+    fn write_double(&mut self, schema: &Schema<'_>, value: f64) -> Result<(), SerdeError> {
+        self.put(schema, Document::Number(Number::Float(value)))
+    }
+
+    fn write_big_integer(
+        &mut self,
+        schema: &Schema<'_>,
+        value: &BigInteger,
+    ) -> Result<(), SerdeError> {
+        self.put(schema, Document::String(value.as_ref().to_string()))
+    }
+
+    fn write_big_decimal(
+        &mut self,
+        schema: &Schema<'_>,
+        value: &BigDecimal,
+    ) -> Result<(), SerdeError> {
+        self.put(schema, Document::String(value.as_ref().to_string()))
+    }
+
+    fn write_string(&mut self, schema: &Schema<'_>, value: &str) -> Result<(), SerdeError> {
+        self.put(schema, Document::String(value.to_string()))
+    }
+
+    /// A blob is a string when it is UTF-8 (a file's text), else base64.
+    fn write_blob(&mut self, schema: &Schema<'_>, value: Blob) -> Result<(), SerdeError> {
+        let text = match String::from_utf8(value.into_inner()) {
+            Ok(text) => text,
+            Err(e) => aws_smithy_types::base64::encode(e.into_bytes()),
+        };
+        self.put(schema, Document::String(text))
+    }
+
+    fn write_timestamp(&mut self, schema: &Schema<'_>, value: &DateTime) -> Result<(), SerdeError> {
+        let value = match value.fmt(Format::DateTime) {
+            Ok(text) => Document::String(text),
+            // Beyond what RFC 3339 can spell (years past 9999).
+            Err(_) => Document::Number(Number::Float(value.as_secs_f64())),
+        };
+        self.put(schema, value)
+    }
+
+    fn write_document(&mut self, schema: &Schema<'_>, value: &Document) -> Result<(), SerdeError> {
+        self.put(schema, value.clone())
+    }
+
+    fn write_null(&mut self, schema: &Schema<'_>) -> Result<(), SerdeError> {
+        self.put(schema, Document::Null)
+    }
+}
+
+/// An operation's checked input, handed to the SDK through the operation's fluent builder:
+/// the builder cannot take a whole input, so it is sent empty and this interceptor puts the
+/// real input in its place before serialization.
+#[derive(Debug)]
+pub struct Request<I> {
+    pending: Mutex<Option<(I, Document)>>,
+    read: Read<I>,
+}
+
+impl<I> Request<I> {
+    /// Checks and converts `document`; nothing is sent when it is refused.
+    pub fn new(
+        document: Document,
+        required: &'static [&'static str],
+        nested: Required,
+        read: Read<I>,
+    ) -> Result<Request<I>, CallError> {
+        let input = decode(&document, required, nested, read)?;
+        Ok(Request {
+            pending: Mutex::new(Some((input, document))),
+            read,
+        })
+    }
+}
+
+impl<I> Intercept for Request<I>
+where
+    I: SerializableStruct + fmt::Debug + Send + Sync + 'static,
+{
+    fn name(&self) -> &'static str {
+        "runbook.schema.Request"
+    }
+
+    fn modify_before_serialization(
+        &self,
+        context: &mut BeforeSerializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (input, document) = self
+            .pending
+            .lock()
+            .map_err(|_| "the input's lock is poisoned")?
+            .take()
+            .ok_or("the input was already sent")?;
+        let slot = context
+            .input_mut()
+            .downcast_mut::<I>()
+            .ok_or("the operation's input is not of the binding's type")?;
+        // The SDK's own interceptors ran first and may have filled members of the empty
+        // input (idempotency tokens): keep those the script did not give.
+        let Document::Object(filled) = to_document(&*slot).map_err(|e| e.message)? else {
+            return Err("the input is not a structure".into());
+        };
+        *slot = match document {
+            Document::Object(mut given) if !filled.is_empty() => {
+                for (name, value) in filled {
+                    if given.get(&name).is_none_or(Document::is_null) {
+                        given.insert(name, value);
+                    }
+                }
+                decode(&Document::Object(given), &[], &[], self.read).map_err(|e| e.message)?
+            }
+            _ => input,
+        };
+        Ok(())
+    }
+}
+
+/// A service's `bindings()`: a line per operation with the boto3 name (the SDK's module of
+/// the operation), the input type, the required members and a doc line.
+#[macro_export]
+macro_rules! schema_bindings {
+    ($service:ident, $krate:ident, $nested:expr, {
+        $($function:ident $input:ident [$($required:literal),* $(,)?] $doc:literal;)*
+    }) => {
+        pub fn bindings() -> Vec<$crate::aws::binding::Binding> {
+            vec![$({
+                use $krate::operation::$function::$input as Input;
+                const REQUIRED: &[&str] = &[$($required),*];
+                fn call<'a>(
+                    clients: &'a $crate::aws::clients::Clients,
+                    document: ::aws_smithy_types::Document,
+                ) -> $crate::aws::binding::CallFuture<'a> {
+                    Box::pin(async move {
+                        let request = $crate::aws::schema::Request::new(
+                            document,
+                            REQUIRED,
+                            $nested,
+                            Input::deserialize,
+                        )?;
+                        let output = clients
+                            .$service()
+                            .$function()
+                            .customize()
+                            .interceptor(request)
+                            .send()
+                            .await
+                            .map_err($crate::aws::error::CallError::from_sdk)?;
+                        $crate::aws::schema::to_document(&output)
+                    })
+                }
+                $crate::aws::binding::Binding {
+                    service: stringify!($service),
+                    function: stringify!($function),
+                    operation: $crate::aws::schema::operation_name(stringify!($input)),
+                    doc: $doc,
+                    input: $crate::aws::binding::Members::Schema {
+                        schema: Input::SCHEMA,
+                        required: REQUIRED,
+                    },
+                    call,
+                }
+            },)*]
+        }
+    };
+}
+
+/// Helpers for the tests of the service files.
+#[cfg(test)]
+pub(crate) mod testing {
+    use aws_smithy_types::Document;
+    use rhai::{Dynamic, Engine};
+
+    use crate::aws::binding::{Binding, Members};
+    use crate::aws::document::to_document;
+
+    /// A Rhai map literal as a binding receives it.
+    pub fn document(script: &str) -> Document {
+        let value: Dynamic = Engine::new().eval(script).expect("a Rhai value");
+        to_document(&value).expect("a document")
+    }
+
+    /// The top-level required members a binding lists.
+    pub fn required(bindings: &[Binding], function: &str) -> &'static [&'static str] {
+        match bindings
+            .iter()
+            .find(|b| b.function == function)
+            .map(|b| b.input)
+        {
+            Some(Members::Schema { required, .. }) => required,
+            _ => panic!("no schema binding {function}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_codecommit::operation::get_blob::GetBlobOutput;
+    use aws_sdk_codecommit::operation::put_file::PutFileInput;
+    use aws_sdk_ecs::operation::create_gateway::CreateGatewayInput;
+    use aws_sdk_ecs::operation::list_clusters::ListClustersInput;
+    use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionInput;
+    use aws_sdk_ecs::operation::submit_task_state_change::SubmitTaskStateChangeInput;
+    use aws_smithy_types::{Blob, DateTime, Document};
+
+    use super::testing::document;
+    use super::{decode, to_document};
+    use crate::aws::binding::Members;
+    use crate::aws::services;
+
+    #[test]
+    fn blobs_are_sent_as_the_bytes_of_a_string_and_come_back_as_text() {
+        let sent = document(
+            r#"#{ repositoryName: "r", branchName: "main", filePath: "Dockerfile",
+                  fileContent: "FROM nginx\n" }"#,
+        );
+        let input = decode(&sent, &[], &[], PutFileInput::deserialize).unwrap();
+        assert_eq!(
+            input.file_content().map(Blob::as_ref),
+            Some(&b"FROM nginx\n"[..])
+        );
+        assert_eq!(to_document(&input).unwrap(), sent);
+    }
+
+    #[test]
+    fn a_blob_that_is_not_utf8_comes_back_as_base64() {
+        let output = GetBlobOutput::builder()
+            .content(Blob::new(vec![0xff, 0x00]))
+            .build()
+            .unwrap();
+        assert_eq!(
+            to_document(&output).unwrap(),
+            Document::Object([("content".to_string(), "/wA=".into())].into())
+        );
+    }
+
+    #[test]
+    fn timestamps_are_taken_as_rfc3339_or_epoch_seconds_and_given_as_rfc3339() {
+        let sent =
+            document(r#"#{ pullStartedAt: "2024-05-01T10:00:00Z", pullStoppedAt: 1714557660 }"#);
+        let input = decode(&sent, &[], &[], SubmitTaskStateChangeInput::deserialize).unwrap();
+        assert_eq!(
+            input.pull_stopped_at(),
+            Some(&DateTime::from_secs(1714557660))
+        );
+        assert_eq!(
+            to_document(&input).unwrap(),
+            document(
+                r#"#{ pullStartedAt: "2024-05-01T10:00:00Z",
+                      pullStoppedAt: "2024-05-01T10:01:00Z" }"#
+            )
+        );
+        let error = decode(
+            &document(r#"#{ pullStartedAt: "yesterday" }"#),
+            &[],
+            &[],
+            SubmitTaskStateChangeInput::deserialize,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "pullStartedAt: expected an RFC 3339 timestamp, got \"yesterday\""
+        );
+    }
+
+    #[test]
+    fn a_union_takes_exactly_one_member() {
+        let error = decode(
+            &document(r#"#{ name: "g", infrastructureRoleArn: "arn", configuration: #{} }"#),
+            &[],
+            &[],
+            CreateGatewayInput::deserialize,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.message,
+            "configuration: expected exactly one member, got none (members: hostSharedAlb)"
+        );
+    }
+
+    #[test]
+    fn integers_are_checked_for_fractions_and_range() {
+        let read = |script: &str| {
+            decode(
+                &document(script),
+                &[],
+                &[],
+                RegisterTaskDefinitionInput::deserialize,
+            )
+            .unwrap_err()
+            .message
+        };
+        assert_eq!(
+            read(r#"#{ containerDefinitions: [#{ memory: 1.5 }] }"#),
+            "containerDefinitions[0].memory: expected an integer, got 1.5"
+        );
+        assert_eq!(
+            read(r#"#{ containerDefinitions: [#{ memory: 3000000000 }] }"#),
+            "containerDefinitions[0].memory: 3000000000 is out of range"
+        );
+    }
+
+    #[test]
+    fn a_call_without_arguments_sends_an_empty_input() {
+        let input = decode(&Document::Null, &[], &[], ListClustersInput::deserialize).unwrap();
+        assert_eq!(input, ListClustersInput::builder().build().unwrap());
+    }
+
+    #[test]
+    fn every_operation_has_a_binding_whose_required_members_exist() {
+        let all = services::all();
+        for (service, operations) in [
+            ("ecs", 88),
+            ("codebuild", 59),
+            ("codecommit", 80),
+            ("codepipeline", 44),
+        ] {
+            let bindings: Vec<_> = all.iter().filter(|b| b.service == service).collect();
+            assert_eq!(bindings.len(), operations, "{service}");
+            for binding in bindings {
+                let Members::Schema { schema, required } = binding.input else {
+                    panic!("{} is not schema-driven", binding.qualified());
+                };
+                for member in required {
+                    assert!(
+                        schema.member_schema(member).is_some(),
+                        "{}: {member}",
+                        binding.qualified()
+                    );
+                }
+                assert!(!binding.doc.is_empty() && !binding.doc.contains('<'));
+            }
+        }
+    }
+}
