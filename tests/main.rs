@@ -3,6 +3,7 @@
 mod emulator;
 mod test;
 
+mod aws_generic;
 mod aws_services;
 mod bad_input;
 mod destroy;

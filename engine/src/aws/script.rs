@@ -202,6 +202,9 @@ pub fn functions_by_module() -> BTreeMap<&'static str, Vec<&'static str>> {
             .or_default()
             .push(binding.function);
     }
+    for (service, function, ..) in wait::WAITS {
+        modules.entry(service).or_default().push(function);
+    }
     modules
 }
 
