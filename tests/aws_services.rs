@@ -170,3 +170,45 @@ step "many" {
     assert_eq!(value["first_token"], true);
     assert_eq!(value["two"], 100);
 }
+
+#[test]
+fn ctrl_c_cancels_the_call_in_flight_and_records_the_step_as_interrupted() {
+    // An endpoint that accepts connections and never answers: the call hangs until cancelled.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    let t = Test::new()
+        .env("AWS_ENDPOINT_URL", &url)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "ap-northeast-1")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    t.write(
+        "hang.rhai",
+        "step \"create\" { ecr::create_repository(#{ repositoryName: \"r\" }) }\n",
+    );
+    let mut running = t.spawn(&["exec", "hang.rhai"]);
+    running.wait_for("step_started", "step", "create");
+    let (_connection, _) = silent.accept().expect("the call connects");
+    running.signal("INT");
+    running
+        .finish()
+        .status(130)
+        .stderr_has("interrupted during step \"create\"");
+    t.run(&["status", "hang-1"])
+        .status(0)
+        .stdout_has("interrupted  create");
+}
+
+#[test]
+fn verbose_logs_show_calls_but_never_the_secret_key() {
+    let (_guard, t) = aws_test();
+    t.write("who.rhai", "step \"who\" { sts::get_caller_identity() }\n");
+    let ran = t.run(&["-v", "exec", "who.rhai"]);
+    ran.status(0).stderr_has("aws sts GetCallerIdentity: ok (");
+    assert!(
+        !ran.stderr.contains("testing-secret-key") && !ran.stdout.contains("testing-secret-key")
+    );
+}
