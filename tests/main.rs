@@ -5,6 +5,7 @@ mod test;
 
 mod aws_generic;
 mod aws_services;
+mod aws_tables;
 mod bad_input;
 mod destroy;
 mod journal;

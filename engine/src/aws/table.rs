@@ -5,6 +5,7 @@
 //! by the API's member names.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{DateTime, Document, Number};
@@ -202,6 +203,104 @@ impl Input {
             Some(other) => Err(self.wrong(name, "a map of strings", &other)),
         }
     }
+
+    /// One of an SDK enum's values (`RuleState::values()`). The SDK would send any other
+    /// string as it is and let the service refuse it; naming the allowed values here, before
+    /// anything is sent, is the more useful error.
+    pub fn enumeration<T>(&mut self, name: &str, allowed: &[&str]) -> Result<Option<T>, CallError>
+    where
+        T: for<'a> From<&'a str>,
+    {
+        match self.string(name)? {
+            None => Ok(None),
+            Some(value) if allowed.contains(&value.as_str()) => Ok(Some(T::from(value.as_str()))),
+            Some(value) => {
+                // Enum values differ from what people type mostly in case (ENABLED, Enabled).
+                let hint = match allowed.iter().find(|a| a.eq_ignore_ascii_case(&value)) {
+                    Some(same) => format!(" (did you mean {same:?}?)"),
+                    None => did_you_mean(&value, allowed.iter().copied()),
+                };
+                Err(CallError::invalid(
+                    &join(&self.path, name),
+                    format!("{value:?} is not one of {}{hint}", allowed.join(", ")),
+                ))
+            }
+        }
+    }
+
+    /// A timestamp: an RFC 3339 string (the form outputs take) or epoch seconds.
+    pub fn timestamp(&mut self, name: &str) -> Result<Option<DateTime>, CallError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Document::String(text)) => DateTime::from_str(&text, Format::DateTime)
+                .map(Some)
+                .map_err(|e| CallError::invalid(&join(&self.path, name), e)),
+            Some(Document::Number(Number::PosInt(n))) => i64::try_from(n)
+                .map(|secs| Some(DateTime::from_secs(secs)))
+                .map_err(|_| CallError::invalid(&join(&self.path, name), "out of range")),
+            Some(Document::Number(Number::NegInt(n))) => Ok(Some(DateTime::from_secs(n))),
+            Some(Document::Number(Number::Float(f))) => Ok(Some(DateTime::from_secs_f64(f))),
+            Some(other) => Err(self.wrong(name, "an RFC 3339 timestamp", &other)),
+        }
+    }
+
+    /// A blob: a string stands for its UTF-8 bytes; an array of integers 0-255 for those
+    /// bytes (what `blob` gives back for content that is not UTF-8).
+    pub fn blob(&mut self, name: &str) -> Result<Option<Vec<u8>>, CallError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Document::String(s)) => Ok(Some(s.into_bytes())),
+            Some(Document::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Document::Number(Number::PosInt(n)) if n <= 255 => Ok(n as u8),
+                    other => Err(self.wrong(&format!("{name}[{i}]"), "a byte (0-255)", &other)),
+                })
+                .collect::<Result<_, _>>()
+                .map(Some),
+            Some(other) => Err(self.wrong(name, "a string or an array of bytes", &other)),
+        }
+    }
+
+    /// A tag list as most AWS APIs spell it, `[#{ Key: "k", Value: "v" }]`, each tag made by
+    /// `make` (the service's own `Tag` builder).
+    pub fn tags<T, E: fmt::Display>(
+        &mut self,
+        name: &str,
+        make: impl Fn(String, String) -> Result<T, E>,
+    ) -> Result<Option<Vec<T>>, CallError> {
+        let Some(items) = self.objects(name, TAG)? else {
+            return Ok(None);
+        };
+        let mut tags = Vec::with_capacity(items.len());
+        for (n, mut item) in items.into_iter().enumerate() {
+            // Both are required by TAG, so `Input::at` has already refused a missing one.
+            let key = item.string("Key")?.unwrap_or_default();
+            let value = item.string("Value")?.unwrap_or_default();
+            let tag = make(key, value)
+                .map_err(|e| CallError::invalid(&join(&self.path, &format!("{name}[{n}]")), e))?;
+            tags.push(tag);
+        }
+        Ok(Some(tags))
+    }
+}
+
+/// The members of one tag in `Input::tags`.
+const TAG: Table = &[("Key", true), ("Value", true)];
+
+/// One tag of an output's tag list.
+pub fn tag(key: impl IntoDoc, value: impl IntoDoc) -> Document {
+    crate::doc! { "Key" => key, "Value" => value }
+}
+
+/// A blob result: a string when it is valid UTF-8, else the bytes as an array of integers
+/// (which `Input::blob` accepts back).
+pub fn blob(bytes: &[u8]) -> Document {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Document::String(text.to_string()),
+        Err(_) => Document::Array(bytes.iter().map(|b| i64::from(*b).into_doc()).collect()),
+    }
 }
 
 fn join(path: &str, name: &str) -> String {
@@ -317,12 +416,23 @@ impl IntoDoc for &HashMap<String, String> {
     }
 }
 
+/// A map of string lists (Secrets Manager's version stages by version id).
+impl IntoDoc for &HashMap<String, Vec<String>> {
+    fn into_doc(self) -> Document {
+        Document::Object(
+            self.iter()
+                .map(|(k, v)| (k.clone(), v.as_slice().into_doc()))
+                .collect(),
+        )
+    }
+}
+
 /// An output map keyed by API member names; members whose value is absent are left out.
 /// `doc! { "repositoryName" => r.repository_name(), "createdAt" => r.created_at() }`
 #[macro_export]
 macro_rules! doc {
     ($($name:literal => $value:expr),* $(,)?) => {{
-        #[allow(unused_mut)] // `doc! {}` is an empty output.
+        #[allow(unused_mut)] // `doc! {}` is the empty output of an operation that returns nothing.
         let mut object = ::std::collections::HashMap::new();
         $(
             let value = $crate::aws::table::IntoDoc::into_doc($value);
@@ -407,6 +517,91 @@ mod tests {
         assert_eq!(
             typed.string("repositoryName").unwrap_err().message,
             "repositoryName: expected a string, got a bool"
+        );
+    }
+
+    const MORE: super::Table = &[
+        ("State", false),
+        ("When", false),
+        ("Body", false),
+        ("Tags", false),
+    ];
+
+    #[derive(Debug, PartialEq)]
+    struct State(String);
+    impl From<&str> for State {
+        fn from(s: &str) -> State {
+            State(s.to_string())
+        }
+    }
+
+    #[test]
+    fn reads_enums_timestamps_blobs_and_tags() {
+        let doc = object(&[
+            ("State", "ENABLED".into()),
+            ("When", "2026-01-02T03:04:05Z".into()),
+            ("Body", Document::Array(vec![0u64.into(), 255u64.into()])),
+            (
+                "Tags",
+                Document::Array(vec![object(&[("Key", "k".into()), ("Value", "v".into())])]),
+            ),
+        ]);
+        let mut input = Input::new(doc, MORE).unwrap();
+        let state: Option<State> = input
+            .enumeration("State", &["ENABLED", "DISABLED"])
+            .unwrap();
+        assert_eq!(state, Some(State("ENABLED".into())));
+        let when = input.timestamp("When").unwrap().unwrap();
+        assert_eq!(when.secs(), 1_767_323_045);
+        assert_eq!(input.blob("Body").unwrap(), Some(vec![0, 255]));
+        let tags = input
+            .tags("Tags", |k, v| {
+                Ok::<_, std::convert::Infallible>(format!("{k}={v}"))
+            })
+            .unwrap();
+        assert_eq!(tags, Some(vec!["k=v".to_string()]));
+
+        let wrong = object(&[
+            ("State", "enabled".into()),
+            ("When", "yesterday".into()),
+            ("Body", Document::Array(vec![256u64.into()])),
+            (
+                "Tags",
+                Document::Array(vec![object(&[("Key", "k".into())])]),
+            ),
+        ]);
+        let mut input = Input::new(wrong, MORE).unwrap();
+        assert_eq!(
+            input
+                .enumeration::<State>("State", &["ENABLED", "DISABLED"])
+                .unwrap_err()
+                .message,
+            "State: \"enabled\" is not one of ENABLED, DISABLED (did you mean \"ENABLED\"?)"
+        );
+        assert!(input
+            .timestamp("When")
+            .unwrap_err()
+            .message
+            .starts_with("When: "));
+        assert_eq!(
+            input.blob("Body").unwrap_err().message,
+            "Body[0]: expected a byte (0-255), got a number"
+        );
+        assert_eq!(
+            input
+                .tags("Tags", |k, v| Ok::<_, std::convert::Infallible>((k, v)))
+                .unwrap_err()
+                .message,
+            "Tags[0].Value: required member is missing"
+        );
+    }
+
+    #[test]
+    fn blobs_come_back_as_text_when_they_are_utf8() {
+        assert_eq!(super::blob(b"FROM nginx\n"), Document::from("FROM nginx\n"));
+        assert_eq!(
+            super::blob(&[0xff, 1]),
+            Document::Array(vec![255u64.into(), 1u64.into()])
         );
     }
 }
