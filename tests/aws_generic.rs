@@ -298,3 +298,64 @@ fn a_nested_member_typo_is_named_with_its_path_before_sending() {
     );
     assert_eq!(value, 0, "nothing was sent");
 }
+
+/// Creates the repository, a pipeline and a rule for `branch` targeting the pipeline; commits
+/// to master; returns how many executions the pipeline has then.
+fn executions_after_a_commit_to_master(rule_branch: &str) -> Value {
+    let (_guard, t) = aws_test();
+    pipeline_role();
+    let script = r#"
+let branch = param("branch");
+step "delivery" {
+    let repo = codecommit::create_repository(#{ repositoryName: "example" }).repositoryMetadata;
+    codepipeline::create_pipeline(#{ pipeline: #{ name: "example",
+        roleArn: "arn:aws:iam::123456789012:role/pipeline",
+        artifactStore: #{ type: "S3", location: "artifacts" },
+        stages: [
+            #{ name: "Source", actions: [#{ name: "Source",
+                actionTypeId: #{ category: "Source", owner: "AWS", provider: "CodeCommit", version: "1" },
+                configuration: #{ RepositoryName: "example", BranchName: "master",
+                                  PollForSourceChanges: "false" },
+                outputArtifacts: [#{ name: "SourceArtifact" }] }] },
+            #{ name: "Build", actions: [#{ name: "Build",
+                actionTypeId: #{ category: "Build", owner: "AWS", provider: "CodeBuild", version: "1" },
+                configuration: #{ ProjectName: "example" },
+                inputArtifacts: [#{ name: "SourceArtifact" }] }] } ] } });
+    events::put_rule(#{ Name: "example-change", EventPattern: #{
+        source: ["aws.codecommit"], "detail-type": ["CodeCommit Repository State Change"],
+        resources: [repo.Arn],
+        detail: #{ event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"],
+                   referenceName: [branch] } } });
+    events::put_targets(#{ Rule: "example-change", Targets: [#{ Id: "pipeline",
+        Arn: "arn:aws:codepipeline:ap-northeast-1:123456789012:example",
+        RoleArn: "arn:aws:iam::123456789012:role/events" }] });
+    let before = codepipeline::list_pipeline_executions(#{ pipelineName: "example" })
+        .pipelineExecutionSummaries.len();
+    codecommit::create_commit(#{ repositoryName: "example", branchName: "master",
+        commitMessage: "seed", putFiles: [#{ filePath: "buildspec.yml", fileContent: "version: 0.2\n" }] });
+    let after = codepipeline::list_pipeline_executions(#{ pipelineName: "example" })
+        .pipelineExecutionSummaries.len();
+    #{ before: before, after: after }
+}
+"#;
+    let branch = format!("branch={rule_branch}");
+    value_with(&t, script, &["--param", &branch])
+}
+
+#[test]
+fn a_commit_to_master_with_a_matching_rule_starts_exactly_one_execution() {
+    let value = executions_after_a_commit_to_master("master");
+    assert_eq!(
+        (value["before"].clone(), value["after"].clone()),
+        (json!(0), json!(1))
+    );
+}
+
+#[test]
+fn a_rule_for_another_branch_starts_none() {
+    let value = executions_after_a_commit_to_master("develop");
+    assert_eq!(
+        (value["before"].clone(), value["after"].clone()),
+        (json!(0), json!(0))
+    );
+}

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::emulator::aws_test;
+use crate::emulator::{aws_test, reset_emulator};
 use crate::test::Test;
 
 /// Runs `script` as a one-step runbook and returns the step's recorded value.
@@ -125,7 +125,7 @@ fn a_wrong_member_or_type_is_named_before_anything_is_sent() {
         "step \"typo\" { ecr::create_repository(#{ repositoryNam: \"r\" }) }\n",
     );
     t.run(&["exec", "typo.rhai"]).status(1).stderr_has(
-        "error: ecr CreateRepository: ParamValidation: unknown member \"repositoryNam\" (did you \
+        "error: ecr CreateRepository: ParamValidation: repositoryNam: unknown member (did you \
          mean \"repositoryName\"?)",
     );
     t.write(
@@ -211,4 +211,58 @@ fn verbose_logs_show_calls_but_never_the_secret_key() {
     assert!(
         !ran.stderr.contains("testing-secret-key") && !ran.stdout.contains("testing-secret-key")
     );
+}
+
+#[test]
+fn every_binding_example_runs_against_the_emulator() {
+    let (_guard, t) = aws_test();
+    for (name, example) in runbook::aws::examples::EXAMPLES {
+        reset_emulator();
+        let _ = std::fs::remove_dir_all(t.path(".runbook"));
+        t.write(
+            "example.rhai",
+            &format!("step \"example\" {{\n{example}\n}}\n"),
+        );
+        let ran = t.run(&["exec", "example.rhai"]);
+        assert_eq!(ran.code, 0, "the example of {name} failed:\n{}", ran.stderr);
+    }
+}
+
+#[test]
+fn functions_lists_every_service_with_signatures_docs_and_examples() {
+    let t = Test::new();
+    let ran = t.run(&["functions", "ecr"]);
+    ran.status(0).stdout_has(
+        "ecr::create_repository(#{ repositoryName*, registryId, imageTagMutability, \
+         imageScanningConfiguration, tags })\n    Creates a repository.\n",
+    );
+    let all = t.run(&["--json", "functions"]);
+    let all: Value = serde_json::from_str(&all.stdout).unwrap();
+    for service in [
+        "sts",
+        "iam",
+        "codecommit",
+        "codebuild",
+        "ecr",
+        "codepipeline",
+        "ecs",
+        "s3",
+        "events",
+        "logs",
+        "secretsmanager",
+    ] {
+        assert!(
+            all.as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b["service"] == service),
+            "{service}"
+        );
+    }
+    t.run(&["functions", "codebuild"])
+        .status(0)
+        .stdout_has("codebuild::wait_build(id[, #{ timeout }])");
+    t.run(&["functions", "ecz"])
+        .status(2)
+        .stderr_has("no service \"ecz\" (did you mean \"ecs\"?)");
 }

@@ -75,6 +75,11 @@ fn start() -> Emulator {
     }
 }
 
+/// Clears the emulator (within a test that holds the `aws_test` guard).
+pub fn reset_emulator() {
+    reset(&EMULATOR.get_or_init(start).moto);
+}
+
 /// `POST /moto-api/reset`: clears moto and the stand-in.
 fn reset(url: &str) {
     let address = url.trim_start_matches("http://");

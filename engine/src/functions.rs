@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::aws::binding::Binding;
+use crate::aws::examples::example;
 use crate::aws::services::{self, SERVICES};
 use crate::aws::wait::WAITS;
 use crate::dsl::suggest::did_you_mean;
@@ -60,10 +61,23 @@ pub fn list(service: Option<&str>, output: &Output) -> Result<()> {
     }
     for binding in &bindings {
         output.stdout(&format!("{}\n    {}", signature(binding), binding.doc));
+        if let Some(example) = example(&binding.qualified()) {
+            output.stdout(&format!(
+                "    example:\n        {}",
+                example.replace('\n', "\n        ")
+            ));
+        }
     }
-    for (module, _, signature, doc) in WAITS.iter().filter(|w| service.is_none_or(|s| w.0 == s)) {
-        let _ = module;
-        output.stdout(&format!("{signature}\n    {doc}"));
+    for (module, function, signature, doc) in WAITS {
+        if service.is_none_or(|s| s == module) {
+            output.stdout(&format!("{signature}\n    {doc}"));
+            if let Some(example) = example(&format!("{module}::{function}")) {
+                output.stdout(&format!(
+                    "    example:\n        {}",
+                    example.replace('\n', "\n        ")
+                ));
+            }
+        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod bridge;
 pub mod clients;
 pub mod document;
 pub mod error;
+pub mod examples;
 pub mod paginate;
 pub mod schema;
 pub mod script;

@@ -57,15 +57,10 @@ impl Input {
             .collect();
         unknown.sort();
         if let Some(member) = unknown.first() {
-            let where_ = if path.is_empty() {
-                String::new()
-            } else {
-                format!(" in {path}")
-            };
             return Err(CallError::invalid(
-                "",
+                &join(&path, member),
                 format!(
-                    "unknown member {member:?}{where_}{} (members: {})",
+                    "unknown member{} (members: {})",
                     did_you_mean(member, names()),
                     names().collect::<Vec<_>>().join(", ")
                 ),
@@ -505,7 +500,7 @@ mod tests {
         let error = Input::new(misspelt, TABLE).err().unwrap();
         assert_eq!(
             error.message,
-            "unknown member \"tag\" (did you mean \"tags\"?) (members: repositoryName, tags, count)"
+            "tag: unknown member (did you mean \"tags\"?) (members: repositoryName, tags, count)"
         );
         let missing = Input::new(object(&[]), TABLE).err().unwrap();
         assert_eq!(
