@@ -129,6 +129,13 @@ fn a_wrong_member_or_type_is_named_before_anything_is_sent() {
          mean \"repositoryName\"?)",
     );
     t.write(
+        "missing.rhai",
+        "step \"missing\" { ecr::create_repository(#{ tags: [] }) }\n",
+    );
+    t.run(&["exec", "missing.rhai"]).status(1).stderr_has(
+        "error: ecr CreateRepository: ParamValidation: repositoryName: required member is missing",
+    );
+    t.write(
         "typed.rhai",
         "step \"typed\" { ecr::create_repository(#{ repositoryName: 7 }) }\n",
     );

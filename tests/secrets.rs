@@ -121,6 +121,16 @@ step "check" { if !file_exists("go") { fail("not yet") } }
             &resumed.stderr,
         ],
     );
+    // Read through the binding, the value is masked the same way.
+    t.write(
+        "direct.rhai",
+        "step \"read\" { secretsmanager::get_secret_value(#{ SecretId: \"dockerhub\" }) }\n\
+         step \"show\" { log(\"value was read\"); }\n",
+    );
+    let direct = t.run(&["--json", "exec", "direct.rhai"]);
+    direct.status(0);
+    t.run(&["resume", "direct-1", "--from", "show"]).status(0);
+    assert_nowhere(&t, &[&direct.stdout, &direct.stderr]);
     t.write("missing.rhai", "let s = secret(\"secretsmanager:nope\");\n");
     t.run(&["exec", "missing.rhai"]).status(2).stderr_has(
         "error: secret secretsmanager:nope: secretsmanager GetSecretValue: ResourceNotFoundException: ",

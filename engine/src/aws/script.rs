@@ -266,8 +266,12 @@ fn invoke(
             pos,
         )
     })?;
+    let secret_id = super::secrets::secret_id_of(binding, &input);
     let started = Instant::now();
     let result = call_pages(&rt.aws, &rt.interrupt, binding, input, max_pages);
+    if let (Some(id), Ok(output)) = (&secret_id, &result) {
+        super::secrets::remember_value(&rt.secrets, id, output);
+    }
     let outcome = match &result {
         Ok(_) => "ok".to_string(),
         Err(Failure::Aws(error)) => error.code.clone(),

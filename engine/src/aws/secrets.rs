@@ -3,7 +3,11 @@
 //! picks one member of a secret stored as a JSON object (as the console stores key/value
 //! secrets).
 
+use aws_smithy_types::Document;
+
+use super::binding::Binding;
 use super::bridge::{Bridge, Failure};
+use crate::dsl::secrets::Secrets;
 use crate::interrupt::Interrupt;
 
 const PREFIX: &str = "secretsmanager:";
@@ -50,6 +54,29 @@ pub fn fetch(bridge: &Bridge, interrupt: &Interrupt, name: &str) -> Result<Strin
         Some(serde_json::Value::String(value)) => Ok(value.clone()),
         Some(other) => Ok(other.to_string()),
         None => Err(format!("its JSON has no key {key:?}")),
+    }
+}
+
+/// The secret a `secretsmanager::get_secret_value` call reads, so its value is masked like
+/// any other secret's (and a step value holding it records a reference, not the text).
+pub fn secret_id_of(binding: &Binding, input: &Document) -> Option<String> {
+    if (binding.service, binding.function) != ("secretsmanager", "get_secret_value") {
+        return None;
+    }
+    match input {
+        Document::Object(object) => match object.get("SecretId") {
+            Some(Document::String(id)) => Some(id.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub fn remember_value(secrets: &Secrets, id: &str, output: &Document) {
+    if let Document::Object(object) = output {
+        if let Some(Document::String(value)) = object.get("SecretString") {
+            secrets.remember(&format!("{PREFIX}{id}"), value);
+        }
     }
 }
 
