@@ -9,6 +9,7 @@ mod aws_tables;
 mod bad_input;
 mod destroy;
 mod journal;
+mod modules;
 mod plan;
 mod resume;
 mod secrets;

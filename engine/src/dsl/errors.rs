@@ -70,8 +70,8 @@ pub fn eval_diagnostic(error: &EvalAltResult, runtime: &Runtime) -> Diagnostic {
         root.position()
     };
     if let (Some(name), Some(line)) = (source, pos.line()) {
-        if let Some(text) = runtime.source(&name) {
-            diagnostic = diagnostic.at(&name, text, line, pos.position().unwrap_or(1));
+        if let Some((file, text)) = runtime.source_file(&name) {
+            diagnostic = diagnostic.at(&file, &text, line, pos.position().unwrap_or(1));
         }
     }
     for (name, _, pos) in calls.iter().rev() {

@@ -12,8 +12,10 @@ pub mod step;
 pub mod suggest;
 pub mod value;
 
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use rhai::module_resolvers::{FileModuleResolver, ModuleResolversCollection};
 use rhai::{Dynamic, Engine, AST};
 
 use crate::diagnostic::Diagnostic;
@@ -42,10 +44,35 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
             .check()
             .map(|stop| Dynamic::from(stop.token().to_string()))
     });
+    engine.set_module_resolver(modules(&runtime.base_dir));
     builtins::register(&mut engine, runtime);
     step::register(&mut engine, runtime.clone());
     crate::aws::script::register(&mut engine, runtime);
     engine
+}
+
+/// Where `import "name" as x;` looks: next to the script, then in the project's `stdlib/`
+/// (the nearest one above the script, or `RUNBOOK_STDLIB`).
+pub fn module_dirs(script_dir: &Path) -> Vec<PathBuf> {
+    let stdlib = std::env::var_os("RUNBOOK_STDLIB")
+        .map(PathBuf::from)
+        .or_else(|| {
+            script_dir
+                .ancestors()
+                .map(|dir| dir.join("stdlib"))
+                .find(|dir| dir.is_dir())
+        });
+    std::iter::once(script_dir.to_path_buf())
+        .chain(stdlib)
+        .collect()
+}
+
+fn modules(script_dir: &Path) -> ModuleResolversCollection {
+    let mut resolvers = ModuleResolversCollection::new();
+    for dir in module_dirs(script_dir) {
+        resolvers.push(FileModuleResolver::new_with_path(dir));
+    }
+    resolvers
 }
 
 /// Compiles a script and runs the static checks: a syntax error or a call to a function that

@@ -95,7 +95,7 @@ pub struct Runtime {
     pub interrupt: Rc<Interrupt>,
     /// Relative paths in file builtins resolve against the script's directory.
     pub base_dir: PathBuf,
-    sources: HashMap<String, Rc<str>>,
+    sources: RefCell<HashMap<String, (String, Rc<str>)>>,
     main_source: Option<String>,
     state: RefCell<State>,
 }
@@ -115,7 +115,7 @@ impl Runtime {
             params,
             interrupt,
             base_dir,
-            sources: HashMap::new(),
+            sources: RefCell::new(HashMap::new()),
             main_source: None,
             state: RefCell::new(State {
                 mode: Mode::Inspect,
@@ -135,15 +135,38 @@ impl Runtime {
     /// Registers a script's text under its source name; the first one is the main script.
     pub fn add_source(&mut self, name: &str, text: Rc<str>) {
         self.main_source.get_or_insert_with(|| name.to_string());
-        self.sources.insert(name.to_string(), text);
+        self.sources
+            .get_mut()
+            .insert(name.to_string(), (name.to_string(), text));
     }
 
     pub fn main_source_name(&self) -> Option<String> {
         self.main_source.clone()
     }
 
-    pub fn source(&self, name: &str) -> Option<&Rc<str>> {
-        self.sources.get(name)
+    /// The file a source name stands for and its text, for diagnostics and step hashes. A
+    /// module's source name is its import path (`"ensure"`), found as the resolver finds it.
+    pub fn source_file(&self, name: &str) -> Option<(String, Rc<str>)> {
+        if let Some(found) = self.sources.borrow().get(name) {
+            return Some(found.clone());
+        }
+        let dirs = super::module_dirs(&self.base_dir);
+        let candidates = std::iter::once(PathBuf::from(name))
+            .chain(dirs.into_iter().map(|dir| dir.join(format!("{name}.rhai"))));
+        for path in candidates {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                let found = (crate::session::display_name(&path), Rc::from(text));
+                self.sources
+                    .borrow_mut()
+                    .insert(name.to_string(), found.clone());
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    pub fn source(&self, name: &str) -> Option<Rc<str>> {
+        self.source_file(name).map(|(_, text)| text)
     }
 
     /// A secret's value: from Secrets Manager for a `secretsmanager:` reference, else from
@@ -378,8 +401,8 @@ impl Runtime {
 
     fn diagnostic_at(&self, site: &StepSite, message: String) -> Diagnostic {
         let diagnostic = Diagnostic::new(message);
-        match self.sources.get(&site.file) {
-            Some(text) => diagnostic.at(&site.file, text, site.line, site.column),
+        match self.source(&site.file) {
+            Some(text) => diagnostic.at(&site.file, &text, site.line, site.column),
             None => diagnostic,
         }
     }

@@ -104,16 +104,16 @@ fn site(ctx: &EvalContext, runtime: &Runtime, name_pos: Position, body: &Express
         .map(str::to_string)
         .or_else(|| runtime.main_source_name())
         .unwrap_or_default();
-    let text = match (&**body, runtime.source(&file)) {
-        (Expr::Stmt(block), Some(text)) => {
-            source::slice(text, block.position(), block.end_position()).unwrap_or_default()
-        }
-        _ => "",
+    let hash = match (&**body, runtime.source(&file)) {
+        (Expr::Stmt(block), Some(text)) => source::body_hash(
+            source::slice(&text, block.position(), block.end_position()).unwrap_or_default(),
+        ),
+        _ => source::body_hash(""),
     };
     StepSite {
         line: name_pos.line().unwrap_or(0),
         column: name_pos.position().unwrap_or(1),
-        hash: source::body_hash(text),
+        hash,
         file,
     }
 }

@@ -1,0 +1,41 @@
+//! `import`: modules next to the script and in the project's `stdlib/`.
+
+use crate::test::Test;
+
+#[test]
+fn a_runbook_imports_from_its_directory_and_the_stdlib() {
+    let t = Test::new();
+    t.write(
+        "stdlib/names.rhai",
+        "fn role_name(project) { `codebuild-${project}-service-role` }\n",
+    );
+    t.write("runbooks/local.rhai", "fn twice(x) { x * 2 }\n");
+    t.write(
+        "runbooks/setup.rhai",
+        "import \"names\" as names;\nimport \"local\" as local;\n\
+         step \"names\" { #{ role: names::role_name(\"example\"), n: local::twice(21) } }\n",
+    );
+    t.run(&["exec", "setup.rhai"]).status(0);
+    t.run(&["status", "setup-1"])
+        .status(0)
+        .stdout_has(r#"= {"n":42,"role":"codebuild-example-service-role"}"#);
+}
+
+#[test]
+fn an_error_inside_a_module_points_into_the_module() {
+    let t = Test::new();
+    t.write(
+        "stdlib/checks.rhai",
+        "fn positive(n) {\n    if n <= 0 { throw `not positive: ${n}`; }\n    n\n}\n",
+    );
+    t.write(
+        "runbooks/use.rhai",
+        "import \"checks\" as checks;\nstep \"check\" { checks::positive(-1) }\n",
+    );
+    t.run(&["exec", "use.rhai"])
+        .status(1)
+        .stderr_has("error: not positive: -1\n")
+        .stderr_has("checks.rhai:2:17\n")
+        .stderr_has("2 |     if n <= 0 { throw `not positive: ${n}`; }\n")
+        .stderr_has("= step: check\n");
+}
