@@ -39,3 +39,18 @@ fn an_error_inside_a_module_points_into_the_module() {
         .stderr_has("2 |     if n <= 0 { throw `not positive: ${n}`; }\n")
         .stderr_has("= step: check\n");
 }
+
+#[test]
+fn list_files_walks_a_directory_relative_to_the_script() {
+    let t = Test::new();
+    t.write("runbooks/assets/buildspec.yml", "version: 0.2\n");
+    t.write("runbooks/assets/nginx/Dockerfile", "FROM nginx\n");
+    t.write(
+        "runbooks/files.rhai",
+        "step \"files\" { list_files(\"assets\") }\n",
+    );
+    t.run(&["exec", "files.rhai"]).status(0);
+    t.run(&["status", "files-1"])
+        .status(0)
+        .stdout_has(r#"= ["buildspec.yml","nginx/Dockerfile"]"#);
+}

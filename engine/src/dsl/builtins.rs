@@ -1,5 +1,5 @@
 //! The functions every runbook has: `param`, `secret`, `log`, `print`, `sleep`, `fail`, and
-//! file access (`read_file`, `file_exists`, `write_file`, `append_file`; relative paths resolve against the
+//! file access (`read_file`, `list_files`, `file_exists`, `write_file`, `append_file`; relative paths resolve against the
 //! script's directory, and writing counts as changing the world, so it needs a step).
 
 use std::fs::OpenOptions;
@@ -95,6 +95,22 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
         },
     );
     let r = rt.clone();
+    engine.register_fn(
+        "list_files",
+        move |ctx: NativeCallContext, dir: &str| -> Result<rhai::Array> {
+            let root = r.base_dir.join(dir);
+            let mut files = Vec::new();
+            walk(&root, &root, &mut files).map_err(|e| {
+                runtime_error(
+                    format!("cannot list {}: {e}", root.display()),
+                    ctx.call_position(),
+                )
+            })?;
+            files.sort();
+            Ok(files.into_iter().map(Dynamic::from).collect())
+        },
+    );
+    let r = rt.clone();
     engine.register_fn("file_exists", move |path: &str| {
         r.base_dir.join(path).exists()
     });
@@ -112,6 +128,27 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
             write(&r, &ctx, "append_file", r.base_dir.join(path), text, true)
         },
     );
+}
+
+/// The files under `dir`, as paths relative to `root` with `/` separators.
+fn walk(
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    out: &mut Vec<String>,
+) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(root, &path, out)?;
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
 }
 
 fn param(
