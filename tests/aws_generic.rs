@@ -4,25 +4,6 @@
 use serde_json::{json, Value};
 
 use crate::emulator::{aws_test, boto3};
-use crate::test::Test;
-
-fn value_of(t: &Test, script: &str) -> Value {
-    value_with(t, script, &[])
-}
-
-fn value_with(t: &Test, script: &str, args: &[&str]) -> Value {
-    t.write("case.rhai", script);
-    let mut all = vec!["exec", "case.rhai"];
-    all.extend_from_slice(args);
-    t.run(&all).status(0);
-    let status = t.run(&["status", "case-1", "--json"]);
-    let status: Value = serde_json::from_str(&status.stdout).expect("status --json");
-    status["steps"]
-        .as_array()
-        .and_then(|s| s.last())
-        .map(|s| s["value"].clone())
-        .unwrap_or_default()
-}
 
 /// A role CodePipeline may assume in moto (which wants the service as a single string).
 fn pipeline_role() {
@@ -56,8 +37,7 @@ fn ecs_task_definition_round_trips_and_a_service_becomes_stable() {
     let (_guard, t) = aws_test();
     let network = network();
     let args: Vec<&str> = network.iter().map(String::as_str).collect();
-    let value = value_with(
-        &t,
+    let value = t.value_of(
         r#"
 let subnet = param("subnet");
 let sg = param("sg");
@@ -129,8 +109,7 @@ step "ecs" {
 #[test]
 fn ecs_duplicate_and_missing_resources_are_error_codes_in_rhai() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "ecs" {
     ecs::create_cluster(#{ clusterName: "c" });
@@ -142,6 +121,7 @@ step "ecs" {
        after: ecs::describe_clusters(#{ clusters: ["c"] }).clusters[0].status }
 }
 "#,
+        &[],
     );
     assert_eq!(value["missing"], "ServiceNotFoundException");
     assert_eq!(value["clusters"], 1);
@@ -151,8 +131,7 @@ step "ecs" {
 #[test]
 fn codebuild_project_build_and_wait() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 let project = #{
     name: "example_2022_1126",
@@ -176,8 +155,7 @@ step "codebuild" {
     #{ duplicate: duplicate, sent: project, got: got, status: done.builds[0].buildStatus,
        after: codebuild::list_projects().projects.len() }
 }
-"#,
-    );
+"#, &[]);
     assert_eq!(value["duplicate"], "ResourceAlreadyExistsException");
     assert_eq!(value["status"], "SUCCEEDED");
     assert_eq!(value["after"], 0);
@@ -190,8 +168,7 @@ step "codebuild" {
 fn codepipeline_declaration_with_two_stages_round_trips_and_runs() {
     let (_guard, t) = aws_test();
     pipeline_role();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 let pipeline = #{
     name: "example_2022_1126",
@@ -219,8 +196,7 @@ step "codepipeline" {
     codepipeline::delete_pipeline(#{ name: "example_2022_1126" });
     #{ sent: pipeline, got: got, status: done.pipelineExecution.status }
 }
-"#,
-    );
+"#, &[]);
     assert_eq!(value["status"], "Succeeded");
     let (sent, got) = (&value["sent"], &value["got"]);
     assert_eq!(got["roleArn"], sent["roleArn"]);
@@ -250,8 +226,7 @@ step "codepipeline" {
 #[test]
 fn codecommit_commits_real_files_and_reports_duplicates() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "codecommit" {
     let repo = codecommit::create_repository(#{ repositoryName: "example_2022_1126" });
@@ -268,8 +243,7 @@ step "codecommit" {
     #{ arn: repo.repositoryMetadata.Arn, duplicate: duplicate, content: file.fileContent,
        same: branch.branch.commitId == commit.commitId }
 }
-"#,
-    );
+"#, &[]);
     assert_eq!(value["duplicate"], "RepositoryNameExistsException");
     assert_eq!(value["content"], "FROM nginx\n");
     assert_eq!(value["same"], true);
@@ -292,9 +266,9 @@ fn a_nested_member_typo_is_named_with_its_path_before_sending() {
          containerDefinitions[0].logConfiguration.logDrivr: unknown member (did you mean \
          \"logDriver\"?)",
     );
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         "step \"none\" { ecs::list_task_definitions().taskDefinitionArns.len() }\n",
+        &[],
     );
     assert_eq!(value, 0, "nothing was sent");
 }
@@ -339,7 +313,7 @@ step "delivery" {
 }
 "#;
     let branch = format!("branch={rule_branch}");
-    value_with(&t, script, &["--param", &branch])
+    t.value_of(script, &["--param", &branch])
 }
 
 #[test]

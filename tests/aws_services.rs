@@ -6,23 +6,10 @@ use serde_json::Value;
 use crate::emulator::{aws_test, reset_emulator};
 use crate::test::Test;
 
-/// Runs `script` as a one-step runbook and returns the step's recorded value.
-fn value_of(t: &Test, script: &str) -> Value {
-    t.write("case.rhai", script);
-    t.run(&["exec", "case.rhai"]).status(0);
-    let status = t.run(&["status", "case-1", "--json"]);
-    let status: Value = serde_json::from_str(&status.stdout).expect("status --json");
-    status["steps"]
-        .as_array()
-        .and_then(|s| s.last())
-        .map(|s| s["value"].clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn sts_tells_the_account() {
     let (_guard, t) = aws_test();
-    let value = value_of(&t, "step \"who\" { sts::get_caller_identity() }\n");
+    let value = t.value_of("step \"who\" { sts::get_caller_identity() }\n", &[]);
     assert_eq!(value["Account"], "123456789012");
     assert!(value["Arn"].as_str().unwrap().starts_with("arn:aws:"));
 }
@@ -30,8 +17,7 @@ fn sts_tells_the_account() {
 #[test]
 fn ecr_create_describe_duplicate_delete() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "ecr" {
     let made = ecr::create_repository(#{ repositoryName: "example_2022_1126",
@@ -47,6 +33,7 @@ step "ecr" {
        duplicate: duplicate, after: after.repositories.len() }
 }
 "#,
+        &[],
     );
     assert_eq!(value["found"], 1);
     assert_eq!(value["name"], "example_2022_1126");
@@ -65,8 +52,7 @@ step "ecr" {
 #[test]
 fn logs_create_describe_duplicate_delete() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "logs" {
     logs::create_log_group(#{ logGroupName: "/ecs/example" });
@@ -78,8 +64,7 @@ step "logs" {
     #{ found: found.logGroups, duplicate: duplicate,
        after: logs::describe_log_groups().logGroups.len() }
 }
-"#,
-    );
+"#, &[]);
     assert_eq!(value["found"][0]["logGroupName"], "/ecs/example");
     assert_eq!(value["found"][0]["retentionInDays"], 7);
     assert_eq!(value["duplicate"], "ResourceAlreadyExistsException");
@@ -142,9 +127,9 @@ fn a_wrong_member_or_type_is_named_before_anything_is_sent() {
     t.run(&["exec", "typed.rhai"]).status(1).stderr_has(
         "error: ecr CreateRepository: ParamValidation: repositoryName: expected a string, got a number",
     );
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         "step \"none\" { ecr::describe_repositories().repositories.len() }\n",
+        &[],
     );
     assert_eq!(value, 0, "nothing was created");
 }
@@ -152,8 +137,7 @@ fn a_wrong_member_or_type_is_named_before_anything_is_sent() {
 #[test]
 fn lists_return_every_page() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "many" {
     // moto pages CloudWatch Logs (not ECR repositories): 120 groups, 50 a page.
@@ -169,6 +153,7 @@ step "many" {
        two: two.logGroups.len() }
 }
 "#,
+        &[],
     );
     assert_eq!(value["all"], 120);
     assert_eq!(value["distinct"], 120);
@@ -245,19 +230,7 @@ fn functions_lists_every_service_with_signatures_docs_and_examples() {
     );
     let all = t.run(&["--json", "functions"]);
     let all: Value = serde_json::from_str(&all.stdout).unwrap();
-    for service in [
-        "sts",
-        "iam",
-        "codecommit",
-        "codebuild",
-        "ecr",
-        "codepipeline",
-        "ecs",
-        "s3",
-        "events",
-        "logs",
-        "secretsmanager",
-    ] {
+    for service in runbook::aws::services::SERVICES {
         assert!(
             all.as_array()
                 .unwrap()

@@ -6,20 +6,6 @@
 use serde_json::Value;
 
 use crate::emulator::aws_test;
-use crate::test::Test;
-
-/// Runs `script` as a runbook and returns its last step's recorded value.
-fn value_of(t: &Test, script: &str) -> Value {
-    t.write("case.rhai", script);
-    t.run(&["exec", "case.rhai"]).status(0);
-    let status = t.run(&["status", "case-1", "--json"]);
-    let status: Value = serde_json::from_str(&status.stdout).expect("status --json");
-    status["steps"]
-        .as_array()
-        .and_then(|s| s.last())
-        .map(|s| s["value"].clone())
-        .unwrap_or_default()
-}
 
 /// A JSON text member (a policy document) parsed, to compare it with what was put.
 #[track_caller]
@@ -33,8 +19,7 @@ fn json(text: &Value) -> Value {
 #[test]
 fn iam_role_create_get_duplicate_delete() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "iam" {
     let trust = #{ Version: "2012-10-17", Statement: [#{ Effect: "Allow",
@@ -56,6 +41,7 @@ step "iam" {
        after: after }
 }
 "#,
+        &[],
     );
     assert_eq!(
         value["made"]["Arn"],
@@ -76,8 +62,7 @@ step "iam" {
 #[test]
 fn iam_trust_inline_and_managed_policies_read_back_as_put() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "policies" {
     let role = "AWSCodePipelineServiceRole-ap-northeast-1-example_2022_1126";
@@ -132,8 +117,7 @@ step "policies" {
        v2: v2.VersionId, default_id: default_id, versions: versions.len(),
        local: local.len(), attached: attached, tags: tags, in_use: in_use }
 }
-"#,
-    );
+"#, &[]);
     assert_eq!(json(&value["trust_got"]), value["trust"]);
     assert_eq!(json(&value["trust2_got"]), json(&value["trust2"]));
     assert_eq!(
@@ -162,8 +146,7 @@ step "policies" {
 #[test]
 fn s3_bucket_and_objects_create_describe_duplicate_delete() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "s3" {
     let bucket = "codepipeline-ap-northeast-1-example";
@@ -208,6 +191,7 @@ step "s3" {
        after: after, buckets_after: s3::list_buckets().Buckets.len() }
 }
 "#,
+        &[],
     );
     assert_eq!(value["head"]["BucketRegion"], "ap-northeast-1");
     assert_eq!(value["location"]["LocationConstraint"], "ap-northeast-1");
@@ -249,8 +233,7 @@ step "s3" {
 #[test]
 fn s3_location_constraint_versioning_and_enum_values() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "s3" {
     let missing_constraint = "";
@@ -267,6 +250,7 @@ step "s3" {
        buckets: s3::list_buckets().Buckets.len() }
 }
 "#,
+        &[],
     );
     assert_eq!(
         value["missing_constraint"],
@@ -283,8 +267,7 @@ step "s3" {
 #[test]
 fn events_rule_and_targets_create_describe_delete() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "events" {
     let pattern = #{ source: ["aws.codecommit"],
@@ -328,6 +311,7 @@ step "events" {
        removed: removed.FailedEntryCount, after: after }
 }
 "#,
+        &[],
     );
     assert_eq!(
         value["arn"],
@@ -368,8 +352,7 @@ step "events" {
 fn secretsmanager_create_describe_duplicate_delete() {
     let (_guard, t) = aws_test();
     // The values stay inside the step: only comparisons are recorded.
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "secrets" {
     let made = secretsmanager::create_secret(#{ Name: "dockerhub/example",
@@ -398,8 +381,7 @@ step "secrets" {
        versions: described.VersionIdsToStages.len(),
        listed: listed.SecretList.map(|s| s.Name), deleted: deleted.Name, after: after }
 }
-"#,
-    );
+"#, &[]);
     assert!(value["arn"].as_str().unwrap().starts_with(
         "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:dockerhub/example-"
     ));
@@ -423,8 +405,7 @@ step "secrets" {
 #[test]
 fn ecr_repository_policy_with_a_role_principal_images_and_lifecycle() {
     let (_guard, t) = aws_test();
-    let value = value_of(
-        &t,
+    let value = t.value_of(
         r#"
 step "ecr" {
     let account = sts::get_caller_identity().Account;
@@ -490,8 +471,7 @@ step "ecr" {
        lifecycle_got: lifecycle_got.lifecyclePolicyText, no_lifecycle: no_lifecycle,
        tags: tags, removed: removed, left: left.len() }
 }
-"#,
-    );
+"#, &[]);
     assert_eq!(
         value["role_arn"],
         "arn:aws:iam::123456789012:role/service-role/codebuild-example_2022_1126-service-role"

@@ -154,6 +154,21 @@ impl Test {
         finished(args, output.status.code(), output.stdout, output.stderr)
     }
 
+    /// Runs `script` as a new run (with `args`) that must succeed, and returns the value its
+    /// last step recorded.
+    #[track_caller]
+    pub fn value_of(&self, script: &str, args: &[&str]) -> Value {
+        let _ = std::fs::remove_dir_all(self.path(".runbook"));
+        self.write("case.rhai", script);
+        let mut all = vec!["exec", "case.rhai"];
+        all.extend_from_slice(args);
+        self.run(&all).status(0);
+        let status = self.run(&["status", "case-1", "--json"]);
+        let status: Value = serde_json::from_str(&status.stdout).expect("status --json");
+        let steps = status["steps"].as_array().cloned().unwrap_or_default();
+        steps.last().map(|s| s["value"].clone()).unwrap_or_default()
+    }
+
     /// Starts the binary with `--json` and returns it with a reader of its events.
     pub fn spawn(&self, args: &[&str]) -> Running {
         let mut all = vec!["--json"];

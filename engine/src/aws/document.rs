@@ -55,6 +55,27 @@ fn to_document_at(value: &Dynamic, path: &str) -> Result<Document, String> {
     }
 }
 
+/// How a value is named in messages: `expected a string, got a number`.
+pub fn kind(document: &Document) -> &'static str {
+    match document {
+        Document::Object(_) => "a map",
+        Document::Array(_) => "an array",
+        Document::Number(_) => "a number",
+        Document::String(_) => "a string",
+        Document::Bool(_) => "a bool",
+        Document::Null => "()",
+    }
+}
+
+/// A member's path: `containerDefinitions[0]` + `name`.
+pub fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
 pub fn from_document(document: Document) -> Dynamic {
     match document {
         Document::Null => Dynamic::UNIT,

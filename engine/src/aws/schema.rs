@@ -32,6 +32,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{BigDecimal, BigInteger, Blob, DateTime, Document, Number};
 
+use super::document::{join, kind};
 use super::error::CallError;
 use crate::dsl::suggest::did_you_mean;
 
@@ -91,25 +92,6 @@ pub fn to_document(value: &dyn SerializableStruct) -> Result<Document, CallError
 /// `CreateClusterInput` → `CreateCluster`.
 pub fn operation_name(input_type: &'static str) -> &'static str {
     input_type.strip_suffix("Input").unwrap_or(input_type)
-}
-
-fn kind(document: &Document) -> &'static str {
-    match document {
-        Document::Object(_) => "a map",
-        Document::Array(_) => "an array",
-        Document::Number(_) => "a number",
-        Document::String(_) => "a string",
-        Document::Bool(_) => "a bool",
-        Document::Null => "()",
-    }
-}
-
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
 }
 
 /// A `ShapeDeserializer` over one value of the input document. The generated code drives

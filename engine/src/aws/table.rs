@@ -10,6 +10,7 @@ use std::fmt;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{DateTime, Document, Number};
 
+use super::document::{join, kind};
 use super::error::CallError;
 use crate::dsl::suggest::did_you_mean;
 
@@ -20,17 +21,6 @@ pub type Table = &'static [(&'static str, bool)];
 pub struct Input {
     path: String,
     object: HashMap<String, Document>,
-}
-
-fn kind(document: &Document) -> &'static str {
-    match document {
-        Document::Object(_) => "a map",
-        Document::Array(_) => "an array",
-        Document::Number(_) => "a number",
-        Document::String(_) => "a string",
-        Document::Bool(_) => "a bool",
-        Document::Null => "()",
-    }
 }
 
 impl Input {
@@ -295,14 +285,6 @@ pub fn blob(bytes: &[u8]) -> Document {
     match std::str::from_utf8(bytes) {
         Ok(text) => Document::String(text.to_string()),
         Err(_) => Document::Array(bytes.iter().map(|b| i64::from(*b).into_doc()).collect()),
-    }
-}
-
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
     }
 }
 
