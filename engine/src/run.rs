@@ -83,6 +83,24 @@ struct Env {
     aws: AwsOptions,
 }
 
+impl Env {
+    /// Reads and compiles a script against this command's output and AWS options.
+    fn session(
+        &self,
+        path: &Path,
+        params: BTreeMap<String, Value>,
+        interrupt: Rc<Interrupt>,
+    ) -> Result<Session> {
+        Session::prepare(
+            path,
+            Params::new(params),
+            self.output.clone(),
+            interrupt,
+            self.aws.clone(),
+        )
+    }
+}
+
 fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> Result<i32> {
     let env = Env {
         store: Store::new(&cli.state_dir),
@@ -139,16 +157,10 @@ fn stem(path: &Path) -> String {
 }
 
 fn exec(env: &Env, file: &Path, params: BTreeMap<String, Value>) -> Result<i32> {
-    let (store, output, aws) = (&env.store, &env.output, env.aws.clone());
+    let (store, output) = (&env.store, &env.output);
     let path = config::script_path(file)?;
     let interrupt = Rc::new(Interrupt::install());
-    let session = Session::prepare(
-        &path,
-        Params::new(params.clone()),
-        output.clone(),
-        interrupt,
-        aws,
-    )?;
+    let session = env.session(&path, params.clone(), interrupt)?;
     session.check_params()?;
     let mut journal = Journal::create(store, &stem(&path), |id| RunMeta {
         id,
@@ -244,7 +256,7 @@ fn resume(
     options: ResumeOptions,
     given: BTreeMap<String, Value>,
 ) -> Result<i32> {
-    let (store, output, aws) = (&env.store, &env.output, env.aws.clone());
+    let (store, output) = (&env.store, &env.output);
     let id = match run {
         Some(id) => id.to_string(),
         None => newest_unfinished(store)?,
@@ -267,13 +279,7 @@ fn resume(
     let params = merged_params(&journal.meta, given, options.change_params)?;
     let interrupt = Rc::new(Interrupt::install());
     let script = journal.meta.script.clone();
-    let session = Session::prepare(
-        &script,
-        Params::new(params.clone()),
-        output.clone(),
-        interrupt,
-        aws,
-    )?;
+    let session = env.session(&script, params.clone(), interrupt)?;
     session.check_params()?;
     if file_hash(&session.text) != journal.meta.script_hash {
         output.detail(&format!("{} changed since run {id} started", session.name));
@@ -313,7 +319,7 @@ fn resume(
 }
 
 fn destroy(env: &Env, id: &str, given: BTreeMap<String, Value>) -> Result<i32> {
-    let (store, output, aws) = (&env.store, &env.output, env.aws.clone());
+    let (store, output) = (&env.store, &env.output);
     let Opened {
         mut journal, index, ..
     } = open(store, id, "destroy", output)?;
@@ -324,7 +330,7 @@ fn destroy(env: &Env, id: &str, given: BTreeMap<String, Value>) -> Result<i32> {
     let params = merged_params(&journal.meta, given, false)?;
     let interrupt = Rc::new(Interrupt::install());
     let script = journal.meta.script.clone();
-    let session = Session::prepare(&script, Params::new(params), output.clone(), interrupt, aws)?;
+    let session = env.session(&script, params, interrupt)?;
     let previous = journal.meta.status;
     journal.meta.status = RunStatus::Destroying;
     journal.save_meta()?;
@@ -445,17 +451,17 @@ fn finish(
 }
 
 fn plan(env: &Env, file: &Path) -> Result<i32> {
-    let (store, output, aws) = (&env.store, &env.output, env.aws.clone());
+    let (store, output) = (&env.store, &env.output);
     let path = config::script_path(file)?;
-    let session = Session::prepare(&path, Params::default(), output.clone(), Rc::default(), aws)?;
+    let session = env.session(&path, BTreeMap::new(), Rc::default())?;
     report::plan(store, &session, output)?;
     Ok(exit::DONE)
 }
 
 fn check(env: &Env, file: &Path) -> Result<i32> {
-    let (output, aws) = (&env.output, env.aws.clone());
+    let output = &env.output;
     let path = config::script_path(file)?;
-    let session = Session::prepare(&path, Params::default(), output.clone(), Rc::default(), aws)?;
+    let session = env.session(&path, BTreeMap::new(), Rc::default())?;
     let steps = scan::steps(&session.ast, &session.text);
     output.stdout(&format!("{}: ok ({} steps)", session.name, steps.len()));
     Ok(exit::DONE)
