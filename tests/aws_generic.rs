@@ -189,15 +189,21 @@ let pipeline = #{
 };
 step "codepipeline" {
     codepipeline::create_pipeline(#{ pipeline: pipeline });
+    // AWS answers PipelineNameInUseException; moto 5.2.5 answers InvalidStructureException.
+    let duplicate = "";
+    try { codepipeline::create_pipeline(#{ pipeline: pipeline }); } catch (e) { duplicate = e.code; }
     let got = codepipeline::get_pipeline(#{ name: "example_2022_1126" }).pipeline;
     let id = codepipeline::start_pipeline_execution(#{ name: "example_2022_1126" }).pipelineExecutionId;
     let done = codepipeline::wait_execution(#{ pipelineName: "example_2022_1126",
                                                pipelineExecutionId: id });
     codepipeline::delete_pipeline(#{ name: "example_2022_1126" });
-    #{ sent: pipeline, got: got, status: done.pipelineExecution.status }
+    #{ sent: pipeline, got: got, status: done.pipelineExecution.status, duplicate: duplicate,
+       after: codepipeline::list_pipelines().pipelines.len() }
 }
 "#, &[]);
     assert_eq!(value["status"], "Succeeded");
+    assert_eq!(value["duplicate"], "InvalidStructureException");
+    assert_eq!(value["after"], 0);
     let (sent, got) = (&value["sent"], &value["got"]);
     assert_eq!(got["roleArn"], sent["roleArn"]);
     assert_eq!(got["artifactStore"], sent["artifactStore"]);
