@@ -136,3 +136,50 @@ step "check" { if !file_exists("go") { fail("not yet") } }
         "error: secret secretsmanager:nope: secretsmanager GetSecretValue: ResourceNotFoundException: ",
     );
 }
+
+/// Drives `runbook` through a pseudo-terminal (Python's pty module) so `secret()` prompts.
+const PTY_DRIVER: &str = r#"
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+seen = b""
+def read_until(marker):
+    global seen
+    deadline = time.time() + 30
+    while marker not in seen and time.time() < deadline:
+        try:
+            seen += os.read(fd, 1024)
+        except OSError:
+            break
+read_until(b"secret api_token: ")
+os.write(fd, os.environ["ANSWER"].encode() + b"\r")
+read_until(b"run secret-1 done")
+read_until(b"\n")
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+
+#[test]
+fn a_secret_is_asked_for_on_the_terminal_without_echo() {
+    let t = Test::new();
+    t.write("secret.rhai", SCRIPT);
+    t.write("go", "");
+    let output = std::process::Command::new("python3")
+        .args(["-c", PTY_DRIVER, crate::test::BIN, "exec", "secret.rhai"])
+        .current_dir(&t.dir)
+        .env("ANSWER", TOKEN)
+        .output()
+        .expect("run python3");
+    let seen = String::from_utf8_lossy(&output.stdout);
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{:?}\n{seen}\n{errors}",
+        output.status
+    );
+    assert!(seen.contains("secret api_token: "), "{seen}");
+    assert!(seen.contains("token=***"), "{seen}");
+    assert_nowhere(&t, &[&seen]);
+}
