@@ -13,3 +13,4 @@ mod modules;
 mod plan;
 mod resume;
 mod secrets;
+mod seed;

@@ -1,0 +1,279 @@
+//! The seed procedure end to end: runbooks/setup.rhai and runbooks/verify.rhai, with the
+//! project's stdlib, run by the real binary against the emulator and checked from outside
+//! with boto3.
+
+use crate::emulator::{aws_test, boto3};
+use crate::test::{Ran, Test};
+
+/// The runbooks, their assets and the stdlib, laid out as in the repository.
+pub fn project(t: &Test) {
+    t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
+    t.write("stdlib/seed.rhai", include_str!("../stdlib/seed.rhai"));
+    t.write("runbooks/setup.rhai", include_str!("../runbooks/setup.rhai"));
+    t.write("runbooks/verify.rhai", include_str!("../runbooks/verify.rhai"));
+    t.write(
+        "runbooks/assets/buildspec.yml",
+        include_str!("../runbooks/assets/buildspec.yml"),
+    );
+    t.write(
+        "runbooks/assets/nginx/Dockerfile",
+        include_str!("../runbooks/assets/nginx/Dockerfile"),
+    );
+}
+
+/// A VPC, a subnet and a security group made with boto3, as setup's network params.
+fn network() -> Vec<String> {
+    let ids = boto3(
+        "ec2 = client('ec2')\n\
+         vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16')['Vpc']['VpcId']\n\
+         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.0.1.0/24')['Subnet']['SubnetId']\n\
+         sg = ec2.create_security_group(GroupName='web', Description='web', VpcId=vpc)['GroupId']\n\
+         print(json.dumps([subnet, sg]))",
+    );
+    let ids: Vec<String> = serde_json::from_str(ids.trim()).expect("subnet and group ids");
+    vec![
+        "--param".into(),
+        format!("subnets={}", ids[0]),
+        "--param".into(),
+        format!("security_groups={}", ids[1]),
+    ]
+}
+
+fn setup(t: &Test, network: &[String], extra: &[&str]) -> Ran {
+    let mut args = vec!["-v", "exec", "setup.rhai"];
+    args.extend(network.iter().map(String::as_str));
+    args.extend_from_slice(extra);
+    let ran = t.run(&args);
+    ran.status(0);
+    ran
+}
+
+/// The calls a `-v` run made that change the world (anything but reads).
+fn mutations(ran: &Ran) -> Vec<String> {
+    ran.stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("aws "))
+        .filter_map(|l| l.split(':').next())
+        .filter(|call| {
+            let op = call.split(' ').nth(1).unwrap_or("");
+            !["Get", "List", "Describe", "BatchGet", "Head"]
+                .iter()
+                .any(|read| op.starts_with(read))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Checks the configuration setup made, from outside; prints "ok".
+const CHECK: &str = r#"
+iam, ecr = client('iam'), client('ecr')
+acct = '123456789012'
+name = 'example_2022_1126'
+def trust(role):
+    st = iam.get_role(RoleName=role)['Role']['AssumeRolePolicyDocument']['Statement']
+    assert len(st) == 1 and st[0]['Action'] == 'sts:AssumeRole', st
+    return st[0]['Principal']['Service']
+cb_role = iam.get_role(RoleName=f'codebuild-{name}-service-role')['Role']
+assert cb_role['Path'] == '/service-role/', cb_role
+assert trust(f'codebuild-{name}-service-role') == 'codebuild.amazonaws.com'
+base = iam.get_role_policy(RoleName=f'codebuild-{name}-service-role',
+                           PolicyName=f'CodeBuildBasePolicy-{name}-ap-northeast-1')['PolicyDocument']
+actions = [a for s in base['Statement'] for a in s['Action']]
+assert 'codecommit:GitPull' in actions and 'logs:PutLogEvents' in actions, actions
+ecr_actions = [a for a in actions if a.startswith('ecr:')]
+assert len(ecr_actions) == 12, ecr_actions
+pull = [s for s in base['Statement'] if s['Action'] == ['codecommit:GitPull']][0]
+assert pull['Resource'] == [f'arn:aws:codecommit:ap-northeast-1:{acct}:{name}'], pull
+pl_role = f'AWSCodePipelineServiceRole-ap-northeast-1-{name}'
+assert trust(pl_role) == 'codepipeline.amazonaws.com'
+pl_arn = iam.get_role(RoleName=pl_role)['Role']['Arn']
+pl_policy = iam.get_role_policy(RoleName=pl_role, PolicyName=pl_role)['PolicyDocument']
+assume = [s for s in pl_policy['Statement'] if s.get('Sid') == 'AssumeRolePolicy'][0]
+assert assume['Action'] == ['sts:AssumeRole'] and assume['Resource'] == [pl_arn], assume
+assert trust(f'ecsTaskExecutionRole-{name}') == 'ecs-tasks.amazonaws.com'
+attached = iam.list_attached_role_policies(RoleName=f'ecsTaskExecutionRole-{name}')['AttachedPolicies']
+assert [p['PolicyName'] for p in attached] == ['AmazonECSTaskExecutionRolePolicy'], attached
+repo_policy = json.loads(ecr.get_repository_policy(repositoryName=name)['policyText'])
+assert repo_policy['Version'] == '2008-10-17'
+st = repo_policy['Statement'][0]
+assert st['Sid'] == 'new statement' and st['Principal']['AWS'] == cb_role['Arn'], st
+assert len(st['Action']) == 6, st
+p = client('codebuild').batch_get_projects(names=[name])['projects'][0]
+assert p['source']['type'] == 'CODECOMMIT' and p['source']['gitCloneDepth'] == 0, p['source']
+assert p['sourceVersion'] == 'refs/heads/master', p
+env = p['environment']
+assert env['image'] == 'aws/codebuild/amazonlinux2-x86_64-standard:4.0', env
+assert env['type'] == 'LINUX_CONTAINER' and env['privilegedMode'] is True, env
+assert {v['name']: v['value'] for v in env['environmentVariables']} == {
+    'AWS_ACCOUNT_ID': acct, 'AWS_DEFAULT_REGION': 'ap-northeast-1', 'IMAGE_REPO_NAME1': name}
+assert p['serviceRole'] == cb_role['Arn'] and 'vpcConfig' not in p, p
+pipe = client('codepipeline').get_pipeline(name=name)['pipeline']
+assert [s['name'] for s in pipe['stages']] == ['Source', 'Build'], pipe
+src = pipe['stages'][0]['actions'][0]['configuration']
+assert src == {'RepositoryName': name, 'BranchName': 'master', 'PollForSourceChanges': 'false',
+               'OutputArtifactFormat': 'CODE_ZIP'}, src
+assert pipe['stages'][1]['actions'][0]['configuration'] == {'ProjectName': name}
+assert pipe['roleArn'] == pl_arn
+assert pipe['artifactStore']['location'] == f'codepipeline-ap-northeast-1-{acct}'
+ev = client('events')
+rules = ev.list_rules()['Rules']
+assert len(rules) == 1, rules
+pattern = json.loads(rules[0]['EventPattern'])
+assert pattern['detail-type'] == ['CodeCommit Repository State Change'], pattern
+assert pattern['detail']['event'] == ['referenceCreated', 'referenceUpdated'], pattern
+assert pattern['detail']['referenceName'] == ['master'], pattern
+assert pattern['resources'] == [f'arn:aws:codecommit:ap-northeast-1:{acct}:{name}'], pattern
+targets = ev.list_targets_by_rule(Rule=rules[0]['Name'])['Targets']
+assert len(targets) == 1 and targets[0]['Arn'] == f'arn:aws:codepipeline:ap-northeast-1:{acct}:{name}', targets
+events_policy = iam.get_role_policy(RoleName=targets[0]['RoleArn'].split('/')[-1],
+    PolicyName=f'start-pipeline-execution-ap-northeast-1-{name}')['PolicyDocument']
+assert events_policy['Statement'][0]['Action'] == ['codepipeline:StartPipelineExecution']
+ecs = client('ecs')
+td = ecs.describe_task_definition(taskDefinition=name)['taskDefinition']
+c = td['containerDefinitions'][0]
+assert td['networkMode'] == 'awsvpc' and td['requiresCompatibilities'] == ['FARGATE'], td
+assert c['name'] == name and c['image'] == f'{acct}.dkr.ecr.ap-northeast-1.amazonaws.com/{name}:' + TAG, c
+assert c['portMappings'][0]['containerPort'] == 80 and c['logConfiguration']['logDriver'] == 'awslogs'
+svc = ecs.describe_services(cluster=name, services=[name])['services'][0]
+assert svc['desiredCount'] == 1 and svc['taskDefinition'] == td['taskDefinitionArn'], svc
+assert svc['networkConfiguration']['awsvpcConfiguration']['subnets'] == [SUBNET], svc
+print('ok')
+"#;
+
+fn check(network: &[String], tag: &str) {
+    let subnet = network[1].trim_start_matches("subnets=");
+    let code = format!("TAG = {tag:?}\nSUBNET = {subnet:?}\n{CHECK}");
+    assert_eq!(boto3(&code).trim(), "ok");
+}
+
+/// Facts that show whether a run changed anything: the branch head, the task definition
+/// revisions, the service's task definition, the pipeline's version, rules and targets.
+fn state() -> String {
+    boto3(
+        "name = 'example_2022_1126'\n\
+         head = client('codecommit').get_branch(repositoryName=name, branchName='master')['branch']['commitId']\n\
+         tds = client('ecs').list_task_definitions(familyPrefix=name)['taskDefinitionArns']\n\
+         svc = client('ecs').describe_services(cluster=name, services=[name])['services'][0]['taskDefinition']\n\
+         version = client('codepipeline').get_pipeline(name=name)['pipeline']['version']\n\
+         rules = client('events').list_rules()['Rules']\n\
+         targets = [t['Id'] for r in rules for t in client('events').list_targets_by_rule(Rule=r['Name'])['Targets']]\n\
+         roles = sorted(r['RoleName'] for r in client('iam').list_roles()['Roles'])\n\
+         print(json.dumps([head, tds, svc, version, len(rules), targets, roles]))",
+    )
+}
+
+/// What is left of the seed's resources in every service.
+const LEFT: &str = r#"
+name = 'example_2022_1126'
+left = {
+    'roles': [r['RoleName'] for r in client('iam').list_roles()['Roles']],
+    'codecommit': client('codecommit').list_repositories()['repositories'],
+    'ecr': client('ecr').describe_repositories()['repositories'],
+    'codebuild': client('codebuild').list_projects()['projects'],
+    'pipelines': client('codepipeline').list_pipelines()['pipelines'],
+    'rules': client('events').list_rules()['Rules'],
+    'buckets': client('s3').list_buckets()['Buckets'],
+    'log groups': client('logs').describe_log_groups()['logGroups'],
+    'clusters': [c for c in client('ecs').describe_clusters(clusters=[name])['clusters']
+                 if c['status'] == 'ACTIVE'],
+    'task definitions': client('ecs').list_task_definitions(status='ACTIVE')['taskDefinitionArns'],
+}
+print(json.dumps({k: v for k, v in left.items() if v}, default=str))
+"#;
+
+#[test]
+fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it() {
+    let (_guard, t) = aws_test();
+    project(&t);
+    let network = network();
+
+    setup(&t, &network, &[]);
+    let verify = t.run(&["exec", "verify.rhai", "--param", "stand_in_push=true"]);
+    verify
+        .status(0)
+        .stderr_has("STAND-IN: pushing an image manifest for example_2022_1126:v0.95")
+        .stderr_has("pipeline example_2022_1126 ran ");
+    check(&network, "v0.95");
+    let images = boto3(
+        "print(json.dumps([i['imageTag'] for i in client('ecr').list_images(\
+         repositoryName='example_2022_1126')['imageIds']]))",
+    );
+    assert_eq!(images.trim(), r#"["v0.95"]"#);
+
+    // A new run over the same account: every step adopts what exists, nothing is written.
+    let before = state();
+    let again = setup(&t, &network, &[]);
+    assert_eq!(mutations(&again), Vec::<String>::new(), "{}", again.stderr);
+    assert_eq!(state(), before, "a second setup changed something");
+    let before: serde_json::Value = serde_json::from_str(before.trim()).expect("state");
+    assert_eq!(before[1].as_array().map(Vec::len), Some(1), "one revision");
+    assert_eq!(before[4], 1, "one rule");
+    assert_eq!(before[5], serde_json::json!(["codepipeline"]), "one target");
+
+    // A new image tag changes the buildspec, the task definition and the service: only them.
+    let changed = setup(&t, &network, &["--param", "image_tag=v0.96"]);
+    assert_eq!(
+        mutations(&changed),
+        [
+            "codecommit CreateCommit",
+            "ecs RegisterTaskDefinition",
+            "ecs UpdateService"
+        ],
+        "{}",
+        changed.stderr
+    );
+    check(&network, "v0.96");
+    let after: serde_json::Value = serde_json::from_str(state().trim()).expect("state");
+    assert_eq!(after[1].as_array().map(Vec::len), Some(2), "a second revision");
+    assert!(after[2].as_str().unwrap_or("").ends_with(":2"), "{after}");
+    assert_eq!(after[3], before[3], "the pipeline is untouched");
+
+    // Destroy every run, newest first: nothing of the seed is left in any service.
+    for run in ["setup-3", "setup-2", "setup-1"] {
+        t.run(&["destroy", run]).status(0);
+    }
+    assert_eq!(boto3(LEFT).trim(), "{}");
+}
+
+#[test]
+fn plan_lists_every_setup_step_in_order_without_calling_aws() {
+    let t = Test::new()
+        // A closed port: any call would fail.
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_MAX_ATTEMPTS", "1");
+    project(&t);
+    let plan = t.run(&["plan", "runbooks/setup.rhai"]);
+    plan.status(0);
+    let steps: Vec<&str> = plan
+        .stdout
+        .lines()
+        .filter(|l| l.contains("pending"))
+        .filter_map(|l| l.split("pending").nth(1))
+        .filter_map(|l| l.split("  (line").next())
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "account id",
+            "codecommit repository",
+            "commit assets",
+            "codebuild service role",
+            "ecr repository",
+            "codebuild project",
+            "artifact bucket",
+            "pipeline service role",
+            "pipeline",
+            "event rule role",
+            "event rule",
+            "ecs cluster",
+            "log group",
+            "task execution role",
+            "task definition",
+            "ecs service",
+            "service stable",
+        ],
+        "{}",
+        plan.stdout
+    );
+}
