@@ -14,3 +14,4 @@ mod plan;
 mod resume;
 mod secrets;
 mod seed;
+mod stdlib;
