@@ -9,8 +9,14 @@ use crate::test::{Ran, Test};
 pub fn project(t: &Test) {
     t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
     t.write("stdlib/seed.rhai", include_str!("../stdlib/seed.rhai"));
-    t.write("runbooks/setup.rhai", include_str!("../runbooks/setup.rhai"));
-    t.write("runbooks/verify.rhai", include_str!("../runbooks/verify.rhai"));
+    t.write(
+        "runbooks/setup.rhai",
+        include_str!("../runbooks/setup.rhai"),
+    );
+    t.write(
+        "runbooks/verify.rhai",
+        include_str!("../runbooks/verify.rhai"),
+    );
     t.write(
         "runbooks/assets/buildspec.yml",
         include_str!("../runbooks/assets/buildspec.yml"),
@@ -224,7 +230,11 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
     );
     check(&network, "v0.96");
     let after: serde_json::Value = serde_json::from_str(state().trim()).expect("state");
-    assert_eq!(after[1].as_array().map(Vec::len), Some(2), "a second revision");
+    assert_eq!(
+        after[1].as_array().map(Vec::len),
+        Some(2),
+        "a second revision"
+    );
     assert!(after[2].as_str().unwrap_or("").ends_with(":2"), "{after}");
     assert_eq!(after[3], before[3], "the pipeline is untouched");
 
@@ -276,4 +286,107 @@ fn plan_lists_every_setup_step_in_order_without_calling_aws() {
         "{}",
         plan.stdout
     );
+}
+
+const STEPS: [&str; 17] = [
+    "account id",
+    "codecommit repository",
+    "commit assets",
+    "codebuild service role",
+    "ecr repository",
+    "codebuild project",
+    "artifact bucket",
+    "pipeline service role",
+    "pipeline",
+    "event rule role",
+    "event rule",
+    "ecs cluster",
+    "log group",
+    "task execution role",
+    "task definition",
+    "ecs service",
+    "service stable",
+];
+
+/// The end state that matters, in counts and names (ids differ from run to run).
+const SHAPE: &str = r#"
+name = 'example_2022_1126'
+iam, cc, ev, ecs = client('iam'), client('codecommit'), client('events'), client('ecs')
+head = cc.get_branch(repositoryName=name, branchName='master')['branch']['commitId']
+roles = sorted(r['RoleName'] for r in iam.list_roles()['Roles'])
+print(json.dumps({
+    'commits on master': 1 + len(cc.get_commit(repositoryName=name, commitId=head)['commit']['parents']),
+    'roles': roles,
+    'inline': {r: iam.list_role_policies(RoleName=r)['PolicyNames'] for r in roles},
+    'attached': {r: len(iam.list_attached_role_policies(RoleName=r)['AttachedPolicies']) for r in roles},
+    'rules': [r['Name'] for r in ev.list_rules()['Rules']],
+    'targets': [t['Id'] for r in ev.list_rules()['Rules'] for t in ev.list_targets_by_rule(Rule=r['Name'])['Targets']],
+    'revisions': len(ecs.list_task_definitions(familyPrefix=name)['taskDefinitionArns']),
+    'services': len(ecs.list_services(cluster=name)['serviceArns']),
+    'ecr': len(client('ecr').describe_repositories()['repositories']),
+    'projects': client('codebuild').list_projects()['projects'],
+    'pipeline version': client('codepipeline').get_pipeline(name=name)['pipeline']['version'],
+    'buckets': len(client('s3').list_buckets()['Buckets']),
+    'log groups': len(client('logs').describe_log_groups()['logGroups']),
+}, sort_keys=True))
+"#;
+
+/// SIGKILL at every step boundary (as the next step starts) and inside every step (about
+/// halfway through its uninterrupted duration), resuming each time: the end state is the
+/// one an uninterrupted run leaves.
+#[test]
+fn setup_killed_at_every_step_and_resumed_ends_as_an_uninterrupted_run() {
+    let (_guard, t) = aws_test();
+    project(&t);
+    let network = network();
+    let mut exec = vec!["exec", "setup.rhai"];
+    exec.extend(network.iter().map(String::as_str));
+
+    // The reference: an uninterrupted run (in its own state dir), its shape and durations.
+    let mut reference = vec!["--json", "--state-dir", "reference"];
+    reference.extend_from_slice(&exec);
+    let reference = t.run(&reference);
+    reference.status(0);
+    let durations: Vec<f64> = reference
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "step_completed")
+        .map(|e| e["duration_ms"].as_f64().unwrap_or(0.0))
+        .collect();
+    assert_eq!(durations.len(), STEPS.len());
+    let expected = boto3(SHAPE);
+    crate::emulator::reset_emulator();
+    let network = self::network();
+    let mut exec = vec!["exec", "setup.rhai"];
+    exec.extend(network.iter().map(String::as_str));
+
+    // Targets in order: (position, delay). Delay 0 kills as the step starts, that is right
+    // after the previous step's outcome; the other about halfway through the step.
+    let mut targets: Vec<(usize, f64)> = (0..STEPS.len())
+        .flat_map(|i| [(i, 0.0), (i, durations[i] / 2.0)])
+        .collect();
+    targets.reverse();
+    let mut running = t.spawn(&exec);
+    let mut kills = Vec::new();
+    while let Some(&(position, delay_ms)) = targets.last() {
+        // Every step_started event, whichever step: finished steps are replayed silently.
+        let event = running.wait_for("step_started", "event", "step_started");
+        let at = event["position"].as_u64().unwrap_or(0) as usize;
+        if at < position {
+            continue;
+        }
+        if at == position && delay_ms > 0.0 {
+            std::thread::sleep(std::time::Duration::from_secs_f64(delay_ms / 1000.0));
+        }
+        running.kill();
+        kills.push(format!("{} +{delay_ms:.1}ms", STEPS[at]));
+        targets.retain(|&(p, d)| p > at || (p == at && d > delay_ms));
+        running = t.spawn(&["resume", "setup-1"]);
+    }
+    running.finish().status(0);
+    t.run(&["status", "setup-1"])
+        .status(0)
+        .stdout_has("run setup-1: done");
+    assert!(kills.len() >= STEPS.len(), "{kills:?}");
+    assert_eq!(boto3(SHAPE), expected, "after kills at {kills:?}");
 }
