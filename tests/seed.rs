@@ -390,3 +390,65 @@ fn setup_killed_at_every_step_and_resumed_ends_as_an_uninterrupted_run() {
     assert!(kills.len() >= STEPS.len(), "{kills:?}");
     assert_eq!(boto3(SHAPE), expected, "after kills at {kills:?}");
 }
+
+#[test]
+fn the_docker_hub_and_vpc_options_change_the_buildspec_the_project_and_its_policy() {
+    let (_guard, t) = aws_test();
+    project(&t);
+    let ids = boto3(
+        "ec2 = client('ec2')\n\
+         vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16')['Vpc']['VpcId']\n\
+         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.0.1.0/24')['Subnet']['SubnetId']\n\
+         sg = ec2.create_security_group(GroupName='web', Description='web', VpcId=vpc)['GroupId']\n\
+         secret = client('secretsmanager').create_secret(Name='dockerhub',\n\
+             SecretString=json.dumps({'username': 'u', 'password': 'p'}))['ARN']\n\
+         print(json.dumps([vpc, subnet, sg, secret]))",
+    );
+    let ids: Vec<String> = serde_json::from_str(ids.trim()).expect("ids");
+    let params = [
+        format!("vpc_id={}", ids[0]),
+        format!("subnets={}", ids[1]),
+        format!("security_groups={}", ids[2]),
+        format!("dockerhub_secret_arn={}", ids[3]),
+    ];
+    let mut args = vec!["exec", "setup.rhai"];
+    for p in &params {
+        args.extend(["--param", p.as_str()]);
+    }
+    t.run(&args).status(0);
+    let code = format!(
+        "VPC, SUBNET, SG, SECRET = {ids:?}\n{}",
+        r#"
+name = 'example_2022_1126'
+spec = client('codecommit').get_file(repositoryName=name, filePath='buildspec.yml')['fileContent'].decode()
+assert f'DOCKERHUB_USER: {SECRET}:username' in spec and f'DOCKERHUB_PASS: {SECRET}:password' in spec, spec
+assert 'docker login --username $DOCKERHUB_USER --password-stdin' in spec, spec
+p = client('codebuild').batch_get_projects(names=[name])['projects'][0]
+assert p['vpcConfig'] == {'vpcId': VPC, 'subnets': [SUBNET], 'securityGroupIds': [SG]}, p['vpcConfig']
+doc = client('iam').get_role_policy(RoleName=f'codebuild-{name}-service-role',
+    PolicyName=f'CodeBuildBasePolicy-{name}-ap-northeast-1')['PolicyDocument']
+actions = [a for s in doc['Statement'] for a in s['Action']]
+assert 'secretsmanager:GetSecretValue' in actions and 'ec2:CreateNetworkInterface' in actions, actions
+eni = [s for s in doc['Statement'] if s['Action'] == ['ec2:CreateNetworkInterfacePermission']][0]
+assert eni['Condition']['StringEquals']['ec2:AuthorizedService'] == 'codebuild.amazonaws.com', eni
+print('ok')
+"#
+    );
+    assert_eq!(boto3(&code).trim(), "ok");
+}
+
+#[test]
+fn without_options_the_committed_buildspec_is_the_asset_file() {
+    let (_guard, t) = aws_test();
+    project(&t);
+    let network = network();
+    setup(&t, &network, &[]);
+    let files = boto3(
+        "cc = client('codecommit')\n\
+         get = lambda p: cc.get_file(repositoryName='example_2022_1126', filePath=p)['fileContent'].decode()\n\
+         print(json.dumps([get('buildspec.yml'), get('nginx/Dockerfile')]))",
+    );
+    let files: Vec<String> = serde_json::from_str(files.trim()).expect("files");
+    assert_eq!(files[0], include_str!("../runbooks/assets/buildspec.yml"));
+    assert_eq!(files[1], "FROM nginx\n");
+}

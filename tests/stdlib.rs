@@ -140,9 +140,18 @@ fn every_helper_run_twice_changes_nothing_the_second_time() {
     );
     let before = counts();
     let (second, adopted) = run(&t, 2, &network, &[]);
-    assert_eq!(mutations(&second), Vec::<String>::new(), "{}", second.stderr);
+    assert_eq!(
+        mutations(&second),
+        Vec::<String>::new(),
+        "{}",
+        second.stderr
+    );
     assert_eq!(adopted, made, "the same resources, described the same");
-    assert_eq!(counts(), before, "no new commit, revision, version or target");
+    assert_eq!(
+        counts(),
+        before,
+        "no new commit, revision, version or target"
+    );
     assert!(second
         .stderr
         .contains("codebuild project helper exists as declared: adopted"));
