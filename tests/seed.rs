@@ -82,8 +82,13 @@ def trust(role):
 cb_role = iam.get_role(RoleName=f'codebuild-{name}-service-role')['Role']
 assert cb_role['Path'] == '/service-role/', cb_role
 assert trust(f'codebuild-{name}-service-role') == 'codebuild.amazonaws.com'
-base = iam.get_role_policy(RoleName=f'codebuild-{name}-service-role',
-                           PolicyName=f'CodeBuildBasePolicy-{name}-ap-northeast-1')['PolicyDocument']
+def managed(role, policy):
+    attached = iam.list_attached_role_policies(RoleName=role)['AttachedPolicies']
+    assert [p['PolicyName'] for p in attached] == [policy], attached
+    p = iam.get_policy(PolicyArn=attached[0]['PolicyArn'])['Policy']
+    assert p['Path'] == '/service-role/', p
+    return iam.get_policy_version(PolicyArn=p['Arn'], VersionId=p['DefaultVersionId'])['PolicyVersion']['Document']
+base = managed(f'codebuild-{name}-service-role', f'CodeBuildBasePolicy-{name}-ap-northeast-1')
 actions = [a for s in base['Statement'] for a in s['Action']]
 assert 'codecommit:GitPull' in actions and 'logs:PutLogEvents' in actions, actions
 ecr_actions = [a for a in actions if a.startswith('ecr:')]
@@ -93,7 +98,7 @@ assert pull['Resource'] == [f'arn:aws:codecommit:ap-northeast-1:{acct}:{name}'],
 pl_role = f'AWSCodePipelineServiceRole-ap-northeast-1-{name}'
 assert trust(pl_role) == 'codepipeline.amazonaws.com'
 pl_arn = iam.get_role(RoleName=pl_role)['Role']['Arn']
-pl_policy = iam.get_role_policy(RoleName=pl_role, PolicyName=pl_role)['PolicyDocument']
+pl_policy = managed(pl_role, pl_role)
 assume = [s for s in pl_policy['Statement'] if s.get('Sid') == 'AssumeRolePolicy'][0]
 assert assume['Action'] == ['sts:AssumeRole'] and assume['Resource'] == [pl_arn], assume
 assert trust(f'ecsTaskExecutionRole-{name}') == 'ecs-tasks.amazonaws.com'
@@ -164,6 +169,7 @@ fn state() -> String {
          rules = client('events').list_rules()['Rules']\n\
          targets = [t['Id'] for r in rules for t in client('events').list_targets_by_rule(Rule=r['Name'])['Targets']]\n\
          roles = sorted(r['RoleName'] for r in client('iam').list_roles()['Roles'])\n\
+         roles.append(sorted((p['PolicyName'], p['DefaultVersionId']) for p in client('iam').list_policies(Scope='Local')['Policies']))\n\
          print(json.dumps([head, tds, svc, version, len(rules), targets, roles]))",
     )
 }
@@ -173,6 +179,7 @@ const LEFT: &str = r#"
 name = 'example_2022_1126'
 left = {
     'roles': [r['RoleName'] for r in client('iam').list_roles()['Roles']],
+    'policies': [p['PolicyName'] for p in client('iam').list_policies(Scope='Local')['Policies']],
     'codecommit': client('codecommit').list_repositories()['repositories'],
     'ecr': client('ecr').describe_repositories()['repositories'],
     'codebuild': client('codebuild').list_projects()['projects'],
@@ -319,6 +326,8 @@ print(json.dumps({
     'roles': roles,
     'inline': {r: iam.list_role_policies(RoleName=r)['PolicyNames'] for r in roles},
     'attached': {r: len(iam.list_attached_role_policies(RoleName=r)['AttachedPolicies']) for r in roles},
+    'policy versions': sorted((p['PolicyName'], len(iam.list_policy_versions(PolicyArn=p['Arn'])['Versions']))
+                              for p in iam.list_policies(Scope='Local')['Policies']),
     'rules': [r['Name'] for r in ev.list_rules()['Rules']],
     'targets': [t['Id'] for r in ev.list_rules()['Rules'] for t in ev.list_targets_by_rule(Rule=r['Name'])['Targets']],
     'revisions': len(ecs.list_task_definitions(familyPrefix=name)['taskDefinitionArns']),
@@ -425,8 +434,9 @@ assert f'DOCKERHUB_USER: {SECRET}:username' in spec and f'DOCKERHUB_PASS: {SECRE
 assert 'docker login --username $DOCKERHUB_USER --password-stdin' in spec, spec
 p = client('codebuild').batch_get_projects(names=[name])['projects'][0]
 assert p['vpcConfig'] == {'vpcId': VPC, 'subnets': [SUBNET], 'securityGroupIds': [SG]}, p['vpcConfig']
-doc = client('iam').get_role_policy(RoleName=f'codebuild-{name}-service-role',
-    PolicyName=f'CodeBuildBasePolicy-{name}-ap-northeast-1')['PolicyDocument']
+iam = client('iam')
+arn = iam.list_attached_role_policies(RoleName=f'codebuild-{name}-service-role')['AttachedPolicies'][0]['PolicyArn']
+doc = iam.get_policy_version(PolicyArn=arn, VersionId='v1')['PolicyVersion']['Document']
 actions = [a for s in doc['Statement'] for a in s['Action']]
 assert 'secretsmanager:GetSecretValue' in actions and 'ec2:CreateNetworkInterface' in actions, actions
 eni = [s for s in doc['Statement'] if s['Action'] == ['ec2:CreateNetworkInterfacePermission']][0]

@@ -16,6 +16,8 @@ step "helpers" {
         aws::trust_policy("codebuild.amazonaws.com"),
         #{ base: aws::policy([aws::allow(["logs:PutLogEvents"], "*")]) },
         ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]);
+    let managed = aws::ensure_managed_policy("helper-policy", "/service-role/",
+        aws::policy([aws::allow(["ecr:GetAuthorizationToken"], "*")]));
     let pipeline_role = aws::ensure_role("helper-pipeline-role", "/",
         aws::trust_policy("codepipeline.amazonaws.com"), #{}, []);
     let ecr_repo = aws::ensure_ecr_repository("helper", #{ Version: "2008-10-17",
@@ -57,7 +59,8 @@ step "helpers" {
         taskDefinition: task.taskDefinitionArn, desiredCount: 1, launchType: "FARGATE",
         networkConfiguration: #{ awsvpcConfiguration: #{ subnets: [param("subnet")],
                                                           securityGroups: [param("sg")] } } });
-    #{ role: role.Arn, pipeline_role: pipeline_role.Arn, ecr: ecr_repo.repositoryArn,
+    #{ role: role.Arn, policy: managed.Arn, policy_version: managed.DefaultVersionId,
+       pipeline_role: pipeline_role.Arn, ecr: ecr_repo.repositoryArn,
        repo: repo.Arn, commit: commit.commitId, project: project.arn,
        bucket: bucket.Bucket, pipeline_version: pipeline.version, rule: rule.Arn,
        cluster: cluster.clusterArn, log_group: group.logGroupName,
@@ -121,7 +124,8 @@ fn counts() -> String {
            iam.list_role_policies(RoleName='helper-role')['PolicyNames'],\n\
            [p['PolicyArn'] for p in iam.list_attached_role_policies(RoleName='helper-role')['AttachedPolicies']],\n\
            len(client('ecr').describe_repositories()['repositories']),\n\
-           len(client('codebuild').list_projects()['projects'])]))",
+           len(client('codebuild').list_projects()['projects']),\n\
+           [len(iam.list_policy_versions(PolicyArn=p['Arn'])['Versions']) for p in iam.list_policies(Scope='Local')['Policies']]]))",
     )
 }
 
@@ -166,7 +170,7 @@ fn helpers_repair_drift_and_change_only_what_differs() {
     let (_, made) = run(&t, 1, &network, &[]);
 
     // Drift made from outside: a widened trust policy, an extra inline policy, a detached
-    // managed policy, a second rule target.
+    // managed policy, a managed policy's new default version, a second rule target.
     boto3(
         "iam = client('iam')\n\
          iam.update_assume_role_policy(RoleName='helper-role', PolicyDocument=json.dumps({\
@@ -176,6 +180,9 @@ fn helpers_repair_drift_and_change_only_what_differs() {
          'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:*', 'Resource': '*'}]}))\n\
          iam.detach_role_policy(RoleName='helper-role', PolicyArn=\
          'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy')\n\
+         arn = [p['Arn'] for p in iam.list_policies(Scope='Local')['Policies']][0]\n\
+         iam.create_policy_version(PolicyArn=arn, SetAsDefault=True, PolicyDocument=json.dumps({\
+         'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': '*', 'Resource': '*'}]}))\n\
          client('events').put_targets(Rule='helper-rule', Targets=[{'Id': 'stray', 'Arn': \
          'arn:aws:codepipeline:ap-northeast-1:123456789012:other'}])",
     );
@@ -187,6 +194,7 @@ fn helpers_repair_drift_and_change_only_what_differs() {
         [
             "events RemoveTargets",
             "iam AttachRolePolicy",
+            "iam CreatePolicyVersion",
             "iam DeleteRolePolicy",
             "iam UpdateAssumeRolePolicy"
         ],
