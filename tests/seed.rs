@@ -340,6 +340,35 @@ print(json.dumps({
 }, sort_keys=True))
 "#;
 
+/// Runs `exec` and SIGKILLs it at every step (as it starts, which is right after the previous
+/// step's outcome, and about halfway through its uninterrupted duration, `durations[i]`),
+/// resuming `run` after each kill until it finishes. Returns where it killed.
+fn kill_everywhere(t: &Test, exec: &[&str], run: &str, durations: &[f64]) -> Vec<String> {
+    let mut targets: Vec<(usize, f64)> = (0..durations.len())
+        .flat_map(|i| [(i, 0.0), (i, durations[i] / 2.0)])
+        .collect();
+    targets.reverse();
+    let mut running = t.spawn(exec);
+    let mut kills = Vec::new();
+    while let Some(&(position, delay_ms)) = targets.last() {
+        // Every step_started event, whichever step: finished steps are replayed silently.
+        let event = running.wait_for("step_started", "event", "step_started");
+        let at = event["position"].as_u64().unwrap_or(0) as usize;
+        if at < position {
+            continue;
+        }
+        if at == position && delay_ms > 0.0 {
+            std::thread::sleep(std::time::Duration::from_secs_f64(delay_ms / 1000.0));
+        }
+        running.kill();
+        kills.push(format!("{} +{delay_ms:.1}ms", event["step"]));
+        targets.retain(|&(p, d)| p > at || (p == at && d > delay_ms));
+        running = t.spawn(&["resume", run]);
+    }
+    running.finish().status(0);
+    kills
+}
+
 /// SIGKILL at every step boundary (as the next step starts) and inside every step (about
 /// halfway through its uninterrupted duration), resuming each time: the end state is the
 /// one an uninterrupted run leaves.
@@ -369,34 +398,11 @@ fn setup_killed_at_every_step_and_resumed_ends_as_an_uninterrupted_run() {
     let mut exec = vec!["exec", "setup.rhai"];
     exec.extend(network.iter().map(String::as_str));
 
-    // Targets in order: (position, delay). Delay 0 kills as the step starts, that is right
-    // after the previous step's outcome; the other about halfway through the step.
-    let mut targets: Vec<(usize, f64)> = (0..STEPS.len())
-        .flat_map(|i| [(i, 0.0), (i, durations[i] / 2.0)])
-        .collect();
-    targets.reverse();
-    let mut running = t.spawn(&exec);
-    let mut kills = Vec::new();
-    while let Some(&(position, delay_ms)) = targets.last() {
-        // Every step_started event, whichever step: finished steps are replayed silently.
-        let event = running.wait_for("step_started", "event", "step_started");
-        let at = event["position"].as_u64().unwrap_or(0) as usize;
-        if at < position {
-            continue;
-        }
-        if at == position && delay_ms > 0.0 {
-            std::thread::sleep(std::time::Duration::from_secs_f64(delay_ms / 1000.0));
-        }
-        running.kill();
-        kills.push(format!("{} +{delay_ms:.1}ms", STEPS[at]));
-        targets.retain(|&(p, d)| p > at || (p == at && d > delay_ms));
-        running = t.spawn(&["resume", "setup-1"]);
-    }
-    running.finish().status(0);
+    let kills = kill_everywhere(&t, &exec, "setup-1", &durations);
+    assert!(kills.len() >= STEPS.len(), "{kills:?}");
     t.run(&["status", "setup-1"])
         .status(0)
         .stdout_has("run setup-1: done");
-    assert!(kills.len() >= STEPS.len(), "{kills:?}");
     assert_eq!(boto3(SHAPE), expected, "after kills at {kills:?}");
 }
 
@@ -461,4 +467,46 @@ fn without_options_the_committed_buildspec_is_the_asset_file() {
     let files: Vec<String> = serde_json::from_str(files.trim()).expect("files");
     assert_eq!(files[0], include_str!("../runbooks/assets/buildspec.yml"));
     assert_eq!(files[1], "FROM nginx\n");
+}
+
+/// verify.rhai killed at every step and resumed: one change pushed (two commits on the
+/// branch: setup's and verify's), one stand-in image, and the pipeline's execution for it.
+#[test]
+fn verify_killed_at_every_step_and_resumed_pushes_one_change() {
+    let (_guard, t) = aws_test();
+    project(&t);
+    let network = network();
+    let verify = ["exec", "verify.rhai", "--param", "stand_in_push=true"];
+    // Durations from an uninterrupted setup and verify, then a fresh emulator.
+    setup(&t, &network, &["--state-dir", "reference"]);
+    let mut reference = vec!["--json", "--state-dir", "reference"];
+    reference.extend_from_slice(&verify);
+    let reference = t.run(&reference);
+    reference.status(0);
+    let durations: Vec<f64> = reference
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "step_completed")
+        .map(|e| e["duration_ms"].as_f64().unwrap_or(0.0))
+        .collect();
+    crate::emulator::reset_emulator();
+    let network = self::network();
+    setup(&t, &network, &[]);
+
+    let kills = kill_everywhere(&t, &verify, "verify-1", &durations);
+    assert!(kills.len() >= durations.len(), "{kills:?}");
+    let shape = boto3(
+        "name = 'example_2022_1126'\n\
+         cc = client('codecommit')\n\
+         head = cc.get_branch(repositoryName=name, branchName='master')['branch']['commitId']\n\
+         parent = cc.get_commit(repositoryName=name, commitId=head)['commit']['parents']\n\
+         grand = cc.get_commit(repositoryName=name, commitId=parent[0])['commit']['parents']\n\
+         images = client('ecr').list_images(repositoryName=name)['imageIds']\n\
+         print(json.dumps([len(parent), len(grand), [i['imageTag'] for i in images]]))",
+    );
+    assert_eq!(
+        shape.trim(),
+        r#"[1, 0, ["v0.95"]]"#,
+        "after kills at {kills:?}"
+    );
 }
