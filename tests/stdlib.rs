@@ -245,3 +245,30 @@ fn helpers_repair_drift_and_change_only_what_differs() {
         "one commit on top of the first"
     );
 }
+
+#[test]
+fn a_drifted_codebuild_project_is_adopted_and_said_so_where_it_cannot_be_updated() {
+    let (_guard, t) = aws_test();
+    t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
+    t.write("runbooks/helpers.rhai", HELPERS);
+    let network = network();
+    // Made beforehand with another image; moto has no UpdateProject.
+    boto3(
+        "client('codebuild').create_project(name='helper', source={'type': 'CODECOMMIT',\
+         'location': 'https://git-codecommit.ap-northeast-1.amazonaws.com/v1/repos/helper'},\
+         artifacts={'type': 'NO_ARTIFACTS'}, environment={'type': 'LINUX_CONTAINER',\
+         'computeType': 'BUILD_GENERAL1_SMALL', 'image': 'aws/codebuild/standard:5.0'},\
+         serviceRole='arn:aws:iam::123456789012:role/other')",
+    );
+    let (ran, value) = run(&t, 1, &network, &[]);
+    assert!(
+        ran.stderr
+            .contains("codebuild project helper drifted and cannot be updated here"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        value["project"],
+        "arn:aws:codebuild:ap-northeast-1:123456789012:project/helper"
+    );
+}
