@@ -13,3 +13,5 @@ mod modules;
 mod plan;
 mod resume;
 mod secrets;
+mod seed;
+mod stdlib;

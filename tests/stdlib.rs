@@ -1,0 +1,274 @@
+//! stdlib/aws.rhai: every ensure_* helper run twice through the real binary against the
+//! emulator. The second run must change nothing: same ARNs, commit ids and revisions, and
+//! not one call that writes.
+
+use serde_json::Value;
+
+use crate::emulator::{aws_test, boto3};
+use crate::test::{Ran, Test};
+
+const HELPERS: &str = r#"
+import "aws" as aws;
+let tag = param("tag", "v1");
+let content = param("content", "FROM nginx\n");
+step "helpers" {
+    let role = aws::ensure_role("helper-role", "/service-role/",
+        aws::trust_policy("codebuild.amazonaws.com"),
+        #{ base: aws::policy([aws::allow(["logs:PutLogEvents"], "*")]) },
+        ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]);
+    let managed = aws::ensure_managed_policy("helper-policy", "/service-role/",
+        aws::policy([aws::allow(["ecr:GetAuthorizationToken"], "*")]));
+    let pipeline_role = aws::ensure_role("helper-pipeline-role", "/",
+        aws::trust_policy("codepipeline.amazonaws.com"), #{}, []);
+    let ecr_repo = aws::ensure_ecr_repository("helper", #{ Version: "2008-10-17",
+        Statement: [#{ Sid: "new statement", Effect: "Allow", Principal: #{ AWS: role.Arn },
+                       Action: ["ecr:PutImage"] }] });
+    let repo = aws::ensure_codecommit_repository("helper", "helper");
+    let commit = aws::commit_files("helper", "master",
+        #{ "nginx/Dockerfile": content, "buildspec.yml": "version: 0.2\n" }, "helper");
+    let project = aws::ensure_codebuild_project(#{ name: "helper",
+        source: #{ type: "CODECOMMIT", location: repo.cloneUrlHttp, gitCloneDepth: 0 },
+        artifacts: #{ type: "NO_ARTIFACTS" },
+        environment: #{ type: "LINUX_CONTAINER", computeType: "BUILD_GENERAL1_SMALL",
+                        image: "aws/codebuild/amazonlinux2-x86_64-standard:4.0" },
+        serviceRole: role.Arn });
+    let bucket = aws::ensure_bucket("helper-artifacts", "ap-northeast-1");
+    let pipeline = aws::ensure_pipeline(#{ name: "helper", roleArn: pipeline_role.Arn,
+        artifactStore: #{ type: "S3", location: bucket.Bucket },
+        stages: [
+            #{ name: "Source", actions: [#{ name: "Source",
+                actionTypeId: #{ category: "Source", owner: "AWS", provider: "CodeCommit", version: "1" },
+                configuration: #{ RepositoryName: "helper", BranchName: "master",
+                                  PollForSourceChanges: "false" },
+                outputArtifacts: [#{ name: "SourceArtifact" }] }] },
+            #{ name: "Build", actions: [#{ name: "Build",
+                actionTypeId: #{ category: "Build", owner: "AWS", provider: "CodeBuild", version: "1" },
+                configuration: #{ ProjectName: "helper" },
+                inputArtifacts: [#{ name: "SourceArtifact" }] }] } ] });
+    let rule = aws::ensure_event_rule("helper-rule", #{ source: ["aws.codecommit"],
+        resources: [repo.Arn], detail: #{ referenceName: ["master"] } },
+        [#{ Id: "codepipeline", Arn: "arn:aws:codepipeline:ap-northeast-1:123456789012:helper",
+            RoleArn: role.Arn }]);
+    let cluster = aws::ensure_cluster("helper");
+    let group = aws::ensure_log_group("/ecs/helper");
+    let task = aws::ensure_task_definition(#{ family: "helper", networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512",
+        containerDefinitions: [#{ name: "web", image: `nginx:${tag}`, memory: 512,
+            essential: true, portMappings: [#{ containerPort: 80, protocol: "tcp" }] }] });
+    let service = aws::ensure_service(#{ cluster: "helper", serviceName: "helper",
+        taskDefinition: task.taskDefinitionArn, desiredCount: 1, launchType: "FARGATE",
+        networkConfiguration: #{ awsvpcConfiguration: #{ subnets: [param("subnet")],
+                                                          securityGroups: [param("sg")] } } });
+    #{ role: role.Arn, policy: managed.Arn, policy_version: managed.DefaultVersionId,
+       pipeline_role: pipeline_role.Arn, ecr: ecr_repo.repositoryArn,
+       repo: repo.Arn, commit: commit.commitId, project: project.arn,
+       bucket: bucket.Bucket, pipeline_version: pipeline.version, rule: rule.Arn,
+       cluster: cluster.clusterArn, log_group: group.logGroupName,
+       task: task.taskDefinitionArn, service: service.serviceArn,
+       service_task: service.taskDefinition }
+}
+"#;
+
+/// The calls a `-v` run made that change the world (anything but reads).
+fn mutations(ran: &Ran) -> Vec<String> {
+    ran.stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("aws "))
+        .filter_map(|l| l.split(':').next())
+        .filter(|call| {
+            let op = call.split(' ').nth(1).unwrap_or("");
+            !["Get", "List", "Describe", "BatchGet", "Head"]
+                .iter()
+                .any(|read| op.starts_with(read))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+fn run(t: &Test, n: usize, network: &[String], extra: &[&str]) -> (Ran, Value) {
+    let mut args = vec!["-v", "exec", "helpers.rhai"];
+    args.extend(network.iter().map(String::as_str));
+    args.extend_from_slice(extra);
+    let ran = t.run(&args);
+    ran.status(0);
+    let status = t.run(&["status", &format!("helpers-{n}"), "--json"]);
+    let status: Value = serde_json::from_str(&status.stdout).expect("status --json");
+    (ran, status["steps"][0]["value"].clone())
+}
+
+fn network() -> Vec<String> {
+    let ids = boto3(
+        "ec2 = client('ec2')\n\
+         vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16')['Vpc']['VpcId']\n\
+         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.0.1.0/24')['Subnet']['SubnetId']\n\
+         sg = ec2.create_security_group(GroupName='web', Description='web', VpcId=vpc)['GroupId']\n\
+         print(json.dumps([subnet, sg]))",
+    );
+    let ids: Vec<String> = serde_json::from_str(ids.trim()).expect("subnet and group ids");
+    vec![
+        "--param".into(),
+        format!("subnet={}", ids[0]),
+        "--param".into(),
+        format!("sg={}", ids[1]),
+    ]
+}
+
+fn counts() -> String {
+    boto3(
+        "iam = client('iam')\n\
+         print(json.dumps([\n\
+           client('codecommit').get_branch(repositoryName='helper', branchName='master')['branch']['commitId'],\n\
+           client('ecs').list_task_definitions(familyPrefix='helper')['taskDefinitionArns'],\n\
+           client('codepipeline').get_pipeline(name='helper')['pipeline']['version'],\n\
+           client('events').list_targets_by_rule(Rule='helper-rule')['Targets'],\n\
+           iam.list_role_policies(RoleName='helper-role')['PolicyNames'],\n\
+           [p['PolicyArn'] for p in iam.list_attached_role_policies(RoleName='helper-role')['AttachedPolicies']],\n\
+           len(client('ecr').describe_repositories()['repositories']),\n\
+           len(client('codebuild').list_projects()['projects']),\n\
+           [len(iam.list_policy_versions(PolicyArn=p['Arn'])['Versions']) for p in iam.list_policies(Scope='Local')['Policies']]]))",
+    )
+}
+
+#[test]
+fn every_helper_run_twice_changes_nothing_the_second_time() {
+    let (_guard, t) = aws_test();
+    t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
+    t.write("runbooks/helpers.rhai", HELPERS);
+    let network = network();
+
+    let (first, made) = run(&t, 1, &network, &[]);
+    assert!(
+        mutations(&first).contains(&"iam CreateRole".to_string()),
+        "{}",
+        first.stderr
+    );
+    let before = counts();
+    let (second, adopted) = run(&t, 2, &network, &[]);
+    assert_eq!(
+        mutations(&second),
+        Vec::<String>::new(),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(adopted, made, "the same resources, described the same");
+    assert_eq!(
+        counts(),
+        before,
+        "no new commit, revision, version or target"
+    );
+    assert!(second
+        .stderr
+        .contains("codebuild project helper exists as declared: adopted"));
+}
+
+#[test]
+fn helpers_repair_drift_and_change_only_what_differs() {
+    let (_guard, t) = aws_test();
+    t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
+    t.write("runbooks/helpers.rhai", HELPERS);
+    let network = network();
+    let (_, made) = run(&t, 1, &network, &[]);
+
+    // Drift made from outside: a widened trust policy, an extra inline policy, a detached
+    // managed policy, a managed policy's new default version, a second rule target.
+    boto3(
+        "iam = client('iam')\n\
+         iam.update_assume_role_policy(RoleName='helper-role', PolicyDocument=json.dumps({\
+         'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'sts:AssumeRole',\
+         'Principal': {'Service': 'ec2.amazonaws.com'}}]}))\n\
+         iam.put_role_policy(RoleName='helper-role', PolicyName='extra', PolicyDocument=json.dumps({\
+         'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:*', 'Resource': '*'}]}))\n\
+         iam.detach_role_policy(RoleName='helper-role', PolicyArn=\
+         'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy')\n\
+         arn = [p['Arn'] for p in iam.list_policies(Scope='Local')['Policies']][0]\n\
+         iam.create_policy_version(PolicyArn=arn, SetAsDefault=True, PolicyDocument=json.dumps({\
+         'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': '*', 'Resource': '*'}]}))\n\
+         client('events').put_targets(Rule='helper-rule', Targets=[{'Id': 'stray', 'Arn': \
+         'arn:aws:codepipeline:ap-northeast-1:123456789012:other'}])",
+    );
+    let (repaired, _) = run(&t, 2, &network, &[]);
+    let mut calls = mutations(&repaired);
+    calls.sort();
+    assert_eq!(
+        calls,
+        [
+            "events RemoveTargets",
+            "iam AttachRolePolicy",
+            "iam CreatePolicyVersion",
+            "iam DeleteRolePolicy",
+            "iam UpdateAssumeRolePolicy"
+        ],
+        "{}",
+        repaired.stderr
+    );
+    let fixed = boto3(
+        "iam = client('iam')\n\
+         print(json.dumps([iam.get_role(RoleName='helper-role')['Role']['AssumeRolePolicyDocument']\
+         ['Statement'][0]['Principal']['Service'], iam.list_role_policies(RoleName='helper-role')\
+         ['PolicyNames'], [t['Id'] for t in client('events').list_targets_by_rule(Rule='helper-rule')['Targets']]]))",
+    );
+    assert_eq!(
+        fixed.trim(),
+        r#"["codebuild.amazonaws.com", ["base"], ["codepipeline"]]"#
+    );
+
+    // New content and a new image: one commit on top of the last, one new revision, the
+    // service moved to it; nothing else.
+    let (changed, value) = run(
+        &t,
+        3,
+        &network,
+        &["--param", "content=FROM nginx:1.27\n", "--param", "tag=v2"],
+    );
+    let mut calls = mutations(&changed);
+    calls.sort();
+    assert_eq!(
+        calls,
+        [
+            "codecommit CreateCommit",
+            "ecs RegisterTaskDefinition",
+            "ecs UpdateService"
+        ],
+        "{}",
+        changed.stderr
+    );
+    assert!(value["task"].as_str().unwrap_or("").ends_with("helper:2"));
+    assert_eq!(value["service_task"], value["task"]);
+    let parent = boto3(&format!(
+        "c = client('codecommit').get_commit(repositoryName='helper', commitId={:?})['commit']\n\
+         print(json.dumps(c['parents']))",
+        value["commit"].as_str().unwrap_or("")
+    ));
+    assert_eq!(
+        parent.trim(),
+        format!("[{}]", made["commit"]),
+        "one commit on top of the first"
+    );
+}
+
+#[test]
+fn a_drifted_codebuild_project_is_adopted_and_said_so_where_it_cannot_be_updated() {
+    let (_guard, t) = aws_test();
+    t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
+    t.write("runbooks/helpers.rhai", HELPERS);
+    let network = network();
+    // Made beforehand with another image; moto has no UpdateProject.
+    boto3(
+        "client('codebuild').create_project(name='helper', source={'type': 'CODECOMMIT',\
+         'location': 'https://git-codecommit.ap-northeast-1.amazonaws.com/v1/repos/helper'},\
+         artifacts={'type': 'NO_ARTIFACTS'}, environment={'type': 'LINUX_CONTAINER',\
+         'computeType': 'BUILD_GENERAL1_SMALL', 'image': 'aws/codebuild/standard:5.0'},\
+         serviceRole='arn:aws:iam::123456789012:role/other')",
+    );
+    let (ran, value) = run(&t, 1, &network, &[]);
+    assert!(
+        ran.stderr
+            .contains("codebuild project helper drifted and cannot be updated here"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(
+        value["project"],
+        "arn:aws:codebuild:ap-northeast-1:123456789012:project/helper"
+    );
+}
