@@ -107,3 +107,19 @@ step "second" { 2 } undo |v| { if !file_exists("fixed") { fail("cannot delete") 
     t.run(&["destroy", "undo-1"]).status(0);
     assert_eq!(t.read("undo.log"), "first");
 }
+
+#[test]
+fn undo_blocks_can_call_the_scripts_imported_modules() {
+    let t = Test::new();
+    t.write(
+        "stdlib/log.rhai",
+        "fn note(what) { append_file(\"../undo.log\", what); }\n",
+    );
+    t.write(
+        "runbooks/made.rhai",
+        "import \"log\" as log;\nstep \"make\" { \"thing\" } undo |v| { log::note(v); };\n",
+    );
+    t.run(&["exec", "made.rhai"]).status(0);
+    t.run(&["destroy", "made-1"]).status(0);
+    assert_eq!(t.read("undo.log"), "thing");
+}

@@ -330,7 +330,7 @@ fn destroy(env: &Env, id: &str, given: BTreeMap<String, Value>) -> Result<i32> {
     let params = merged_params(&journal.meta, given, false)?;
     let interrupt = Rc::new(Interrupt::install());
     let script = journal.meta.script.clone();
-    let session = env.session(&script, params, interrupt)?;
+    let mut session = env.session(&script, params, interrupt)?;
     let previous = journal.meta.status;
     journal.meta.status = RunStatus::Destroying;
     journal.save_meta()?;
