@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::emulator::{aws_test, boto3};
+use crate::emulator::{aws_test, boto3, vpc};
 
 /// A role CodePipeline may assume in moto (which wants the service as a single string).
 fn pipeline_role() {
@@ -16,14 +16,8 @@ fn pipeline_role() {
 
 /// A VPC with a subnet and a security group, as `--param` arguments.
 fn network() -> Vec<String> {
-    let ids = boto3(
-        "ec2 = client('ec2')\n\
-         vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16')['Vpc']['VpcId']\n\
-         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.0.1.0/24')['Subnet']['SubnetId']\n\
-         sg = ec2.create_security_group(GroupName='web', Description='web', VpcId=vpc)['GroupId']\n\
-         print(json.dumps([subnet, sg]))",
-    );
-    let ids: Vec<String> = serde_json::from_str(ids.trim()).expect("subnet and group ids");
+    let (subnet, group) = vpc();
+    let ids = [subnet, group];
     vec![
         "--param".into(),
         format!("subnet={}", ids[0]),

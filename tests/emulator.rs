@@ -150,3 +150,20 @@ pub fn boto3(code: &str) -> String {
     );
     stdout
 }
+
+/// A VPC with a subnet and a security group, made with boto3 (ECS services need real ones):
+/// the subnet and group ids.
+pub fn vpc() -> (String, String) {
+    let ids = boto3(
+        "ec2 = client('ec2')\n\
+         vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16')['Vpc']['VpcId']\n\
+         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.0.1.0/24')['Subnet']['SubnetId']\n\
+         sg = ec2.create_security_group(GroupName='web', Description='web', VpcId=vpc)['GroupId']\n\
+         print(subnet, sg)",
+    );
+    let mut ids = ids.split_whitespace().map(str::to_string);
+    (
+        ids.next().expect("a subnet id"),
+        ids.next().expect("a group id"),
+    )
+}

@@ -2,7 +2,7 @@
 //! project's stdlib, run by the real binary against the emulator and checked from outside
 //! with boto3.
 
-use crate::emulator::{aws_test, boto3};
+use crate::emulator::{aws_test, boto3, vpc};
 use crate::test::{Ran, Test};
 
 /// The runbooks, their assets and the stdlib, laid out as in the repository.
@@ -29,14 +29,8 @@ pub fn project(t: &Test) {
 
 /// A VPC, a subnet and a security group made with boto3, as setup's network params.
 fn network() -> Vec<String> {
-    let ids = boto3(
-        "ec2 = client('ec2')\n\
-         vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16')['Vpc']['VpcId']\n\
-         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.0.1.0/24')['Subnet']['SubnetId']\n\
-         sg = ec2.create_security_group(GroupName='web', Description='web', VpcId=vpc)['GroupId']\n\
-         print(json.dumps([subnet, sg]))",
-    );
-    let ids: Vec<String> = serde_json::from_str(ids.trim()).expect("subnet and group ids");
+    let (subnet, group) = vpc();
+    let ids = [subnet, group];
     vec![
         "--param".into(),
         format!("subnets={}", ids[0]),

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::emulator::{aws_test, boto3};
+use crate::emulator::{aws_test, boto3, vpc};
 use crate::test::{Ran, Test};
 
 const HELPERS: &str = r#"
@@ -97,14 +97,8 @@ fn run(t: &Test, n: usize, network: &[String], extra: &[&str]) -> (Ran, Value) {
 }
 
 fn network() -> Vec<String> {
-    let ids = boto3(
-        "ec2 = client('ec2')\n\
-         vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16')['Vpc']['VpcId']\n\
-         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock='10.0.1.0/24')['Subnet']['SubnetId']\n\
-         sg = ec2.create_security_group(GroupName='web', Description='web', VpcId=vpc)['GroupId']\n\
-         print(json.dumps([subnet, sg]))",
-    );
-    let ids: Vec<String> = serde_json::from_str(ids.trim()).expect("subnet and group ids");
+    let (subnet, group) = vpc();
+    let ids = [subnet, group];
     vec![
         "--param".into(),
         format!("subnet={}", ids[0]),
