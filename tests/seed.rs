@@ -48,22 +48,6 @@ fn setup(t: &Test, network: &[String], extra: &[&str]) -> Ran {
     ran
 }
 
-/// The calls a `-v` run made that change the world (anything but reads).
-fn mutations(ran: &Ran) -> Vec<String> {
-    ran.stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix("aws "))
-        .filter_map(|l| l.split(':').next())
-        .filter(|call| {
-            let op = call.split(' ').nth(1).unwrap_or("");
-            !["Get", "List", "Describe", "BatchGet", "Head"]
-                .iter()
-                .any(|read| op.starts_with(read))
-        })
-        .map(str::to_string)
-        .collect()
-}
-
 /// Checks the configuration setup made, from outside; prints "ok".
 const CHECK: &str = r#"
 iam, ecr = client('iam'), client('ecr')
@@ -210,7 +194,7 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
     // A new run over the same account: every step adopts what exists, nothing is written.
     let before = state();
     let again = setup(&t, &network, &[]);
-    assert_eq!(mutations(&again), Vec::<String>::new(), "{}", again.stderr);
+    assert_eq!(again.mutations(), Vec::<String>::new(), "{}", again.stderr);
     assert_eq!(state(), before, "a second setup changed something");
     let before: serde_json::Value = serde_json::from_str(before.trim()).expect("state");
     assert_eq!(before[1].as_array().map(Vec::len), Some(1), "one revision");
@@ -220,7 +204,7 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
     // A new image tag changes the buildspec, the task definition and the service: only them.
     let changed = setup(&t, &network, &["--param", "image_tag=v0.96"]);
     assert_eq!(
-        mutations(&changed),
+        changed.mutations(),
         [
             "codecommit CreateCommit",
             "ecs RegisterTaskDefinition",
@@ -263,30 +247,7 @@ fn plan_lists_every_setup_step_in_order_without_calling_aws() {
         .filter_map(|l| l.split("  (line").next())
         .map(str::trim)
         .collect();
-    assert_eq!(
-        steps,
-        [
-            "account id",
-            "codecommit repository",
-            "commit assets",
-            "codebuild service role",
-            "ecr repository",
-            "codebuild project",
-            "artifact bucket",
-            "pipeline service role",
-            "pipeline",
-            "event rule role",
-            "event rule",
-            "ecs cluster",
-            "log group",
-            "task execution role",
-            "task definition",
-            "ecs service",
-            "service stable",
-        ],
-        "{}",
-        plan.stdout
-    );
+    assert_eq!(steps, STEPS, "{}", plan.stdout);
 }
 
 const STEPS: [&str; 17] = [

@@ -69,22 +69,6 @@ step "helpers" {
 }
 "#;
 
-/// The calls a `-v` run made that change the world (anything but reads).
-fn mutations(ran: &Ran) -> Vec<String> {
-    ran.stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix("aws "))
-        .filter_map(|l| l.split(':').next())
-        .filter(|call| {
-            let op = call.split(' ').nth(1).unwrap_or("");
-            !["Get", "List", "Describe", "BatchGet", "Head"]
-                .iter()
-                .any(|read| op.starts_with(read))
-        })
-        .map(str::to_string)
-        .collect()
-}
-
 fn run(t: &Test, n: usize, network: &[String], extra: &[&str]) -> (Ran, Value) {
     let mut args = vec!["-v", "exec", "helpers.rhai"];
     args.extend(network.iter().map(String::as_str));
@@ -132,14 +116,14 @@ fn every_helper_run_twice_changes_nothing_the_second_time() {
 
     let (first, made) = run(&t, 1, &network, &[]);
     assert!(
-        mutations(&first).contains(&"iam CreateRole".to_string()),
+        first.mutations().contains(&"iam CreateRole".to_string()),
         "{}",
         first.stderr
     );
     let before = counts();
     let (second, adopted) = run(&t, 2, &network, &[]);
     assert_eq!(
-        mutations(&second),
+        second.mutations(),
         Vec::<String>::new(),
         "{}",
         second.stderr
@@ -181,7 +165,7 @@ fn helpers_repair_drift_and_change_only_what_differs() {
          'arn:aws:codepipeline:ap-northeast-1:123456789012:other'}])",
     );
     let (repaired, _) = run(&t, 2, &network, &[]);
-    let mut calls = mutations(&repaired);
+    let mut calls = repaired.mutations();
     calls.sort();
     assert_eq!(
         calls,
@@ -214,7 +198,7 @@ fn helpers_repair_drift_and_change_only_what_differs() {
         &network,
         &["--param", "content=FROM nginx:1.27\n", "--param", "tag=v2"],
     );
-    let mut calls = mutations(&changed);
+    let mut calls = changed.mutations();
     calls.sort();
     assert_eq!(
         calls,

@@ -70,6 +70,20 @@ impl Ran {
         self
     }
 
+    /// The AWS calls a `-v` run made that change the world (`iam CreateRole`), in order.
+    pub fn mutations(&self) -> Vec<String> {
+        self.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix("aws "))
+            .filter_map(|l| l.split(':').next())
+            .filter(|call| {
+                let operation = call.split(' ').nth(1).unwrap_or("");
+                runbook::aws::binding::is_mutating(operation)
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
     /// The NDJSON events printed with `--json`.
     pub fn events(&self) -> Vec<Value> {
         self.stdout
