@@ -40,6 +40,17 @@ fn an_unknown_function_exits_3_before_any_step_runs() {
 }
 
 #[test]
+fn an_unknown_function_called_as_a_whole_statement_is_caught_too() {
+    // Rhai keeps a call that is a statement of its own apart from calls in expressions.
+    let t = Test::new();
+    t.write("bad.rhai", "let a = 1;\nsleeep(a);\n");
+    t.run(&["check", "bad.rhai"]).status(3).stderr_is(
+        "error: unknown function sleeep (did you mean \"sleep\"?)\n --> bad.rhai:2:1\n  |\n\
+         2 | sleeep(a);\n  | ^\n",
+    );
+}
+
+#[test]
 fn an_undefined_variable_exits_3() {
     let t = Test::new();
     quiet(&t, "step \"a\" { reigon }\n", &[])

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use rhai::{ASTNode, Engine, Expr, Position, Stmt, AST};
+use rhai::{ASTNode, Engine, Expr, FnCallExpr, Position, Stmt, AST};
 
 use super::source;
 use super::suggest::did_you_mean;
@@ -46,6 +46,19 @@ fn each_expr(ast: &AST, mut f: impl FnMut(&Expr)) {
     ast.walk(&mut |path: &[ASTNode]| {
         if let Some(ASTNode::Expr(expr)) = path.last() {
             f(expr);
+        }
+        true
+    });
+}
+
+/// Calls every function call of the script, functions included. Rhai writes a call that is
+/// a whole statement as a statement, not an expression: both are visited.
+fn each_call(ast: &AST, mut f: impl FnMut(&FnCallExpr, Position)) {
+    ast.walk(&mut |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(call, pos))) => f(call, *pos),
+            Some(ASTNode::Stmt(Stmt::FnCall(call, pos))) => f(call, *pos),
+            _ => {}
         }
         true
     });
@@ -132,16 +145,13 @@ pub fn steps(ast: &AST, text: &str) -> Vec<StaticStep> {
 pub fn params(ast: &AST) -> Option<BTreeMap<String, ParamUse>> {
     let mut found = BTreeMap::new();
     let mut computed = false;
-    each_expr(ast, |expr| {
-        let Expr::FnCall(call, pos) = expr else {
-            return;
-        };
+    each_call(ast, |call, pos| {
         if call.name != "param" || call.is_qualified() || call.args.is_empty() {
             return;
         }
         match &call.args[0] {
             Expr::StringConstant(name, _) => {
-                let (line, column) = line_col(*pos);
+                let (line, column) = line_col(pos);
                 let entry = found.entry(name.to_string()).or_insert(ParamUse {
                     has_default: false,
                     line,
@@ -200,11 +210,8 @@ pub fn unknown_calls(
     });
 
     let mut unknown = Vec::new();
-    each_expr(ast, |expr| {
-        let Expr::FnCall(call, pos) = expr else {
-            return;
-        };
-        let (line, column) = line_col(*pos);
+    each_call(ast, |call, pos| {
+        let (line, column) = line_col(pos);
         if call.is_qualified() {
             // Only the static modules are known here; `import`ed ones resolve at run time.
             let namespace = call.namespace.to_string();
