@@ -1,6 +1,7 @@
 //! The integration tests: one binary driving the real `runbook` executable.
 
 mod emulator;
+mod pty;
 mod test;
 
 mod aws_generic;
@@ -11,6 +12,7 @@ mod destroy;
 mod journal;
 mod modules;
 mod plan;
+mod repl;
 mod resume;
 mod secrets;
 mod seed;

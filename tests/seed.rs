@@ -28,7 +28,7 @@ pub fn project(t: &Test) {
 }
 
 /// A VPC, a subnet and a security group made with boto3, as setup's network params.
-fn network() -> Vec<String> {
+pub fn network() -> Vec<String> {
     let (subnet, group) = vpc();
     let ids = [subnet, group];
     vec![
@@ -39,7 +39,7 @@ fn network() -> Vec<String> {
     ]
 }
 
-fn setup(t: &Test, network: &[String], extra: &[&str]) -> Ran {
+pub fn setup(t: &Test, network: &[String], extra: &[&str]) -> Ran {
     let mut args = vec!["-v", "exec", "setup.rhai"];
     args.extend(network.iter().map(String::as_str));
     args.extend_from_slice(extra);

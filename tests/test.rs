@@ -1,7 +1,7 @@
 //! The `Test` fixture: a scratch directory with scripts in it, and the real `runbook` binary
 //! run there. Every run asserts that nothing panicked.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -59,6 +59,18 @@ impl Ran {
         assert!(
             self.stdout.contains(text),
             "stdout lacks {text:?}\n{}",
+            self.dump()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_is(&self, text: &str) -> &Ran {
+        assert_eq!(
+            self.stdout,
+            text,
+            "stdout of runbook {:?}\n{}",
+            self.args,
             self.dump()
         );
         self
@@ -148,6 +160,11 @@ impl Test {
         self
     }
 
+    /// The environment the fixture adds to every command.
+    pub fn vars(&self) -> &[(String, String)] {
+        &self.env
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(BIN);
         command
@@ -165,6 +182,22 @@ impl Test {
 
     pub fn run(&self, args: &[&str]) -> Ran {
         let output = self.command(args).output().expect("run the runbook binary");
+        finished(args, output.status.code(), output.stdout, output.stderr)
+    }
+
+    /// Runs the binary with `input` piped to its standard input.
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Ran {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("spawn the runbook binary");
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        stdin
+            .write_all(input.as_bytes())
+            .expect("write the standard input");
+        drop(stdin);
+        let output = child.wait_with_output().expect("wait for runbook");
         finished(args, output.status.code(), output.stdout, output.stderr)
     }
 

@@ -89,6 +89,14 @@ pub enum Command {
         /// Only this service's bindings (ecr, iam, ...).
         service: Option<String>,
     },
+    /// An interactive session with the same bindings; nothing is journaled.
+    Repl {
+        /// Attach a run: its params and step values become variables.
+        #[arg(long, value_name = "RUN")]
+        run: Option<String>,
+        #[command(flatten)]
+        params: ParamArgs,
+    },
     /// Undo a run's completed steps, newest first.
     Destroy {
         run: String,

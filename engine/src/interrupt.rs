@@ -56,6 +56,11 @@ impl Interrupt {
         }
     }
 
+    /// Forgets a Ctrl-C that has been dealt with: the REPL goes on after a cancelled call.
+    pub fn clear(&self) {
+        self.ctrl_c.store(false, Ordering::SeqCst);
+    }
+
     pub fn set_deadline(&self, deadline: Option<Instant>) {
         self.deadline.set(deadline);
     }

@@ -78,6 +78,11 @@ impl Output {
         self.event("warning", json!({ "message": message }));
     }
 
+    /// An error without a place in a script: `error: ...` on stderr.
+    pub fn error(&self, message: &str) {
+        eprintln!("error: {}", self.secrets.redact(message));
+    }
+
     pub fn diagnostic(&self, diagnostic: &Diagnostic) {
         eprint!("{}", self.secrets.redact(&diagnostic.render()));
     }

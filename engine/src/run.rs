@@ -42,7 +42,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let param_args = match &cli.command {
         Command::Exec { params, .. }
         | Command::Resume { params, .. }
-        | Command::Destroy { params, .. } => Some(params),
+        | Command::Destroy { params, .. }
+        | Command::Repl { params, .. } => Some(params),
         _ => None,
     };
     let verbosity = config::verbosity(&cli);
@@ -64,7 +65,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 fn report_error(output: &Output, error: &Error) -> i32 {
     match error.diagnostic() {
         Some(diagnostic) => output.diagnostic(diagnostic),
-        None => eprintln!("error: {}", output.secrets().redact(&error.to_string())),
+        None => output.error(&error.to_string()),
     }
     let diagnostic = error
         .diagnostic()
@@ -129,6 +130,13 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
         Command::Status { run } => report::status(store, run, output).map(|()| exit::DONE),
         Command::Plan { file } => plan(&env, file),
         Command::Check { file } => check(&env, file),
+        Command::Repl { run, .. } => crate::repl::run(
+            store,
+            output.clone(),
+            env.aws.clone(),
+            run.as_deref(),
+            params,
+        ),
         Command::Functions { service } => {
             functions::list(service.as_deref(), output).map(|()| exit::DONE)
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
-use rhai::{Dynamic, Engine, EvalAltResult, Expr, Scope, Stmt, AST};
+use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST};
 use serde_json::json;
 
 use crate::aws::clients::AwsOptions;
@@ -53,7 +53,7 @@ impl Session {
         let base_dir = path
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let mut runtime = Runtime::new(output, params, interrupt, base_dir, aws);
+        let runtime = Runtime::new(output, params, interrupt, base_dir, aws);
         runtime.add_source(&name, text.clone());
         let runtime = Rc::new(runtime);
         let engine = dsl::engine(&runtime);
@@ -133,32 +133,10 @@ impl Session {
             .unwrap_or(Ok(()))
     }
 
-    /// Makes the script's top-level `import "path" as name;` modules static modules of the
-    /// engine: undo closures run after the script has ended, when its imports are gone.
-    fn keep_imports(&mut self) {
-        let mut modules = Vec::new();
-        for stmt in self.ast.statements() {
-            if let Stmt::Import(import, pos) = stmt {
-                if let (Expr::StringConstant(path, _), alias) = (&import.0, &import.1) {
-                    let resolved =
-                        self.engine
-                            .module_resolver()
-                            .resolve(&self.engine, None, path, *pos);
-                    if let Ok(module) = resolved {
-                        modules.push((alias.name.to_string(), module));
-                    }
-                }
-            }
-        }
-        for (alias, module) in modules {
-            self.engine.register_static_module(alias, module);
-        }
-    }
-
     /// Runs the undo actions a `destroy` replay collected, newest first, skipping those the
     /// journal says are done. Returns the steps left in place (no undo block).
     pub fn undo(&mut self, index: &ReplayIndex) -> Result<Vec<String>> {
-        self.keep_imports();
+        dsl::keep_imports(&mut self.engine, &self.ast);
         let output = &self.runtime.output;
         let mut left_in_place = Vec::new();
         let undos = self.runtime.take_undos();

@@ -283,6 +283,12 @@ fn invoke(
         binding.operation,
         output::duration(started.elapsed())
     ));
+    if result.is_ok() && binding.is_mutating() && rt.is_ad_hoc() && rt.current_step().is_none() {
+        rt.output.progress(&format!(
+            "note: {} ran ad hoc, not journaled (`:save` wraps it in a step)",
+            binding.qualified()
+        ));
+    }
     match result {
         Ok(document) => Ok(from_document(document)),
         Err(Failure::Aws(error)) => Err(raise(binding.service, binding.operation, error, pos)),

@@ -15,6 +15,21 @@ use crate::error::Error;
 
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
 
+/// Each builtin's signature and doc line, for the REPL's completion and `:help`.
+pub const BUILTINS: [(&str, &str); 11] = [
+    ("param(name[, default])", "a param of the run, typed like its default"),
+    ("secret(name)", "a secret: env RUNBOOK_SECRET_<NAME>, the params file, the terminal, or secretsmanager:NAME"),
+    ("log(value)", "a line on stderr (a `log` event with --json)"),
+    ("print(value)", "a line on stdout (a `print` event with --json)"),
+    ("sleep(seconds)", "waits; Ctrl-C and a step's timeout end it early"),
+    ("fail(message)", "raises an error"),
+    ("read_file(path)", "a file's text; relative paths start at the script's directory"),
+    ("list_files(dir)", "the files under dir, recursively, sorted"),
+    ("file_exists(path)", "whether the path exists"),
+    ("write_file(path, text)", "writes a file (changes the world: inside a step)"),
+    ("append_file(path, text)", "appends to a file (changes the world: inside a step)"),
+];
+
 pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     let r = rt.clone();
     engine.on_print(move |text| {

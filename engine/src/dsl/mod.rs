@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use rhai::module_resolvers::{FileModuleResolver, ModuleResolversCollection};
-use rhai::{Dynamic, Engine, AST};
+use rhai::{Dynamic, Engine, Expr, Stmt, AST};
 
 use crate::diagnostic::Diagnostic;
 use runtime::Runtime;
@@ -82,20 +82,48 @@ pub fn compile(engine: &Engine, name: &str, text: &str) -> Result<AST, Box<Diagn
         .compile(text)
         .map_err(|e| Box::new(errors::parse_diagnostic(&e, name, text)))?;
     ast.set_source(name);
-    let unknown = scan::unknown_calls(&ast, engine, &crate::aws::script::functions_by_module());
-    if let Some(first) = unknown.first() {
-        let mut diagnostic = Diagnostic::new(format!(
-            "unknown function {}{}",
-            first.name, first.hint
-        ))
-        .at(name, text, first.line, first.column);
-        for other in &unknown[1..] {
-            diagnostic = diagnostic.note(format!(
-                "also unknown: {} at line {}{}",
-                other.name, other.line, other.hint
-            ));
-        }
-        return Err(Box::new(diagnostic));
-    }
+    check_calls(engine, &ast, name, text)?;
     Ok(ast)
+}
+
+/// Refuses calls to functions that exist nowhere, naming the first and noting the others.
+pub fn check_calls(
+    engine: &Engine,
+    ast: &AST,
+    name: &str,
+    text: &str,
+) -> Result<(), Box<Diagnostic>> {
+    let unknown = scan::unknown_calls(ast, engine, &crate::aws::script::functions_by_module());
+    let Some(first) = unknown.first() else {
+        return Ok(());
+    };
+    let mut diagnostic = Diagnostic::new(format!("unknown function {}{}", first.name, first.hint))
+        .at(name, text, first.line, first.column);
+    for other in &unknown[1..] {
+        diagnostic = diagnostic.note(format!(
+            "also unknown: {} at line {}{}",
+            other.name, other.line, other.hint
+        ));
+    }
+    Err(Box::new(diagnostic))
+}
+
+/// Makes the top-level `import "path" as name;` modules of `ast` static modules of the
+/// engine, so code that runs after the script (undo closures, the REPL's next input) still
+/// sees them.
+pub fn keep_imports(engine: &mut Engine, ast: &AST) {
+    let mut modules = Vec::new();
+    for stmt in ast.statements() {
+        if let Stmt::Import(import, pos) = stmt {
+            if let (Expr::StringConstant(path, _), alias) = (&import.0, &import.1) {
+                let resolved = engine.module_resolver().resolve(engine, None, path, *pos);
+                if let Ok(module) = resolved {
+                    modules.push((alias.name.to_string(), module));
+                }
+            }
+        }
+    }
+    for (alias, module) in modules {
+        engine.register_static_module(alias, module);
+    }
 }

@@ -40,6 +40,8 @@ pub enum Mode {
     Run { rerun_changed: bool },
     /// `destroy`: replay only, collecting undo actions; never run a step body.
     Destroy,
+    /// The REPL: no journal; a step's body simply runs, and changes are made ad hoc.
+    AdHoc,
 }
 
 /// Where a step is written in the script.
@@ -96,7 +98,7 @@ pub struct Runtime {
     /// Relative paths in file builtins resolve against the script's directory.
     pub base_dir: PathBuf,
     sources: RefCell<HashMap<String, (String, Rc<str>)>>,
-    main_source: Option<String>,
+    main_source: RefCell<Option<String>>,
     state: RefCell<State>,
 }
 
@@ -116,7 +118,7 @@ impl Runtime {
             interrupt,
             base_dir,
             sources: RefCell::new(HashMap::new()),
-            main_source: None,
+            main_source: RefCell::new(None),
             state: RefCell::new(State {
                 mode: Mode::Inspect,
                 journal: None,
@@ -133,15 +135,23 @@ impl Runtime {
     }
 
     /// Registers a script's text under its source name; the first one is the main script.
-    pub fn add_source(&mut self, name: &str, text: Rc<str>) {
-        self.main_source.get_or_insert_with(|| name.to_string());
+    pub fn add_source(&self, name: &str, text: Rc<str>) {
+        self.main_source
+            .borrow_mut()
+            .get_or_insert_with(|| name.to_string());
         self.sources
-            .get_mut()
+            .borrow_mut()
             .insert(name.to_string(), (name.to_string(), text));
     }
 
+    /// Makes `name` the main script from now on: each REPL input is one.
+    pub fn set_main_source(&self, name: &str, text: Rc<str>) {
+        *self.main_source.borrow_mut() = Some(name.to_string());
+        self.add_source(name, text);
+    }
+
     pub fn main_source_name(&self) -> Option<String> {
-        self.main_source.clone()
+        self.main_source.borrow().clone()
     }
 
     /// The file a source name stands for and its text, for diagnostics and step hashes. A
@@ -189,6 +199,15 @@ impl Runtime {
         state.journal = Some(journal);
         state.index = index;
         state.mode = mode;
+    }
+
+    /// Puts the runtime in the REPL's mode: steps run ad hoc, nothing is journaled.
+    pub fn ad_hoc(&self) {
+        self.state.borrow_mut().mode = Mode::AdHoc;
+    }
+
+    pub fn is_ad_hoc(&self) -> bool {
+        self.state.borrow().mode == Mode::AdHoc
     }
 
     pub fn with_journal<T>(&self, f: impl FnOnce(&mut Journal) -> T) -> Option<T> {
@@ -391,6 +410,7 @@ impl Runtime {
                 }
             }
             (Mode::Run { .. }, None) => self.run_body(ctx, position, step, options, body),
+            (Mode::AdHoc, _) => self.run_ad_hoc(ctx, position, step, options, body),
             (Mode::Inspect, _) => Err(runtime_error("steps do not run while inspecting", pos)),
         }
     }
@@ -527,6 +547,30 @@ impl Runtime {
                 Err(error)
             }
         }
+    }
+
+    /// A step in the REPL: its body runs (with its retries and timeout) and nothing records it.
+    fn run_ad_hoc(
+        &self,
+        ctx: &mut EvalContext,
+        position: usize,
+        step: StepId,
+        options: StepOptions,
+        body: &Expression,
+    ) -> EvalResult<Dynamic> {
+        let label = step.label();
+        let fields = self.step_fields(position, &step);
+        self.state.borrow_mut().current = Some(label.clone());
+        let started = Instant::now();
+        let (result, _) = self.attempts(ctx, &label, &options, body, &fields);
+        self.state.borrow_mut().current = None;
+        if result.is_ok() {
+            self.output.progress(&format!(
+                "ran      {label} ({}; ad hoc, not journaled)",
+                output::duration(started.elapsed())
+            ));
+        }
+        result
     }
 
     /// Runs the body, retrying as the options say. Returns the result and the attempts made.

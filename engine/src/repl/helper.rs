@@ -1,0 +1,299 @@
+//! The line editor's helper: Tab completion of modules, functions, API member names,
+//! resource names, variables and meta-commands; a hint with the signature of the function
+//! being called; and multi-line input while Rhai's parser says the input is incomplete.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rhai::Engine;
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::highlight::Highlighter;
+use rustyline::hint::{Hint, Hinter};
+use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::Context;
+
+use super::context::{self, Place};
+use super::library::LibraryModule;
+use super::meta::COMMANDS;
+use crate::aws::binding::Binding;
+use crate::aws::resources::{Kind, ResourceNames};
+use crate::aws::services::{self, SERVICES};
+use crate::aws::wait::WAITS;
+use crate::dsl::builtins::BUILTINS;
+use crate::functions::signature;
+
+const KEYWORDS: [&str; 20] = [
+    "let", "const", "step", "undo", "fn", "if", "else", "for", "in", "while", "loop", "break",
+    "continue", "return", "throw", "try", "catch", "import", "true", "false",
+];
+
+/// What the session knows that completion offers: refreshed after every input.
+#[derive(Default)]
+pub struct Known {
+    pub variables: Vec<String>,
+    pub functions: Vec<String>,
+}
+
+pub struct Helper {
+    pub known: Rc<RefCell<Known>>,
+    library: Rc<Vec<LibraryModule>>,
+    resources: Rc<ResourceNames>,
+    bindings: Vec<Binding>,
+    parser: Engine,
+    files: FilenameCompleter,
+}
+
+/// A hint shows a signature; accepting it (→) inserts only the rest of the name.
+pub struct SignatureHint {
+    display: String,
+    completion: Option<String>,
+}
+
+impl Hint for SignatureHint {
+    fn display(&self) -> &str {
+        &self.display
+    }
+
+    fn completion(&self) -> Option<&str> {
+        self.completion.as_deref()
+    }
+}
+
+fn pair(display: impl Into<String>, replacement: impl Into<String>) -> Pair {
+    Pair {
+        display: display.into(),
+        replacement: replacement.into(),
+    }
+}
+
+impl Helper {
+    pub fn new(
+        known: Rc<RefCell<Known>>,
+        library: Rc<Vec<LibraryModule>>,
+        resources: Rc<ResourceNames>,
+        parser: Engine,
+    ) -> Helper {
+        Helper {
+            known,
+            library,
+            resources,
+            bindings: services::all(),
+            parser,
+            files: FilenameCompleter::new(),
+        }
+    }
+
+    fn binding(&self, qualified: &str) -> Option<&Binding> {
+        self.bindings.iter().find(|b| b.qualified() == qualified)
+    }
+
+    /// `module::function` names with the text after the `(` of their signature.
+    fn functions(&self, module: &str) -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = self
+            .bindings
+            .iter()
+            .filter(|b| b.service == module)
+            .map(|b| (b.function.to_string(), after_paren(&signature(b))))
+            .collect();
+        for (service, function, signature, _) in WAITS {
+            if service == module {
+                found.push((function.to_string(), after_paren(signature)));
+            }
+        }
+        for library in self.library.iter().filter(|l| l.alias == module) {
+            for f in &library.functions {
+                found.push((f.name.clone(), after_paren(&f.signature(module))));
+            }
+        }
+        found
+    }
+
+    fn words(&self, prefix: &str) -> Vec<Pair> {
+        if let Some((module, partial)) = prefix.rsplit_once("::") {
+            return self
+                .functions(module)
+                .into_iter()
+                .filter(|(name, _)| name.starts_with(partial))
+                .map(|(name, _)| pair(name.clone(), format!("{module}::{name}(")))
+                .collect();
+        }
+        let known = self.known.borrow();
+        let modules = SERVICES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(self.library.iter().map(|l| l.alias.clone()))
+            .map(|m| pair(format!("{m}::"), format!("{m}::")));
+        let calls = BUILTINS
+            .iter()
+            .map(|(sig, _)| sig.split('(').next().unwrap_or_default().to_string())
+            .chain(known.functions.iter().cloned())
+            .map(|f| pair(f.clone(), format!("{f}(")));
+        let names = known
+            .variables
+            .iter()
+            .cloned()
+            .chain(KEYWORDS.iter().map(|k| k.to_string()))
+            .map(|v| pair(v.clone(), v));
+        let mut all: Vec<Pair> = modules
+            .chain(calls)
+            .chain(names)
+            .filter(|p| p.replacement.starts_with(prefix))
+            .collect();
+        all.sort_by(|a, b| a.replacement.cmp(&b.replacement));
+        all.dedup_by(|a, b| a.replacement == b.replacement);
+        all
+    }
+
+    /// The input members of `function` not given yet. Nested maps get none: the SDK's
+    /// schemas do not link a member to its shape's members, so only the top level is known.
+    fn members(
+        &self,
+        function: &str,
+        path: &[String],
+        given: &[String],
+        prefix: &str,
+    ) -> Vec<Pair> {
+        let Some(binding) = self.binding(function).filter(|_| path.is_empty()) else {
+            return Vec::new();
+        };
+        binding
+            .input
+            .names()
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|name| name.starts_with(prefix) && !given.contains(name))
+            .map(|name| pair(name.clone(), format!("{name}: ")))
+            .collect()
+    }
+
+    fn values(&self, function: &str, member: &str, prefix: &str) -> Vec<Pair> {
+        let service = function.split("::").next().unwrap_or_default();
+        let Some(kind) = Kind::of(service, member) else {
+            return Vec::new();
+        };
+        self.resources
+            .of(kind)
+            .into_iter()
+            .filter(|name| name.starts_with(prefix))
+            .map(|name| pair(name.clone(), format!("{name}\"")))
+            .collect()
+    }
+
+    /// The signature of `function` after its `(`, for the hint.
+    fn arguments(&self, function: &str) -> Option<String> {
+        let (module, name) = function.rsplit_once("::")?;
+        self.functions(module)
+            .into_iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, args)| args)
+    }
+}
+
+/// `#{ a*, b })` from `ecr::f(#{ a*, b })`.
+fn after_paren(signature: &str) -> String {
+    signature
+        .split_once('(')
+        .map_or(String::new(), |(_, rest)| rest.to_string())
+}
+
+fn shorten(text: String) -> String {
+    const MAX: usize = 100;
+    if text.chars().count() <= MAX {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX - 1).collect();
+    format!("{cut}…")
+}
+
+impl Completer for Helper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(":load ") || trimmed.starts_with(":save ") {
+            return self.files.complete(line, pos, ctx);
+        }
+        Ok(match context::at(line, pos) {
+            Place::Meta { start, prefix } => {
+                let commands = COMMANDS
+                    .iter()
+                    .filter(|(name, ..)| name.starts_with(prefix.as_str()))
+                    .map(|(name, ..)| pair(*name, format!("{name} ")))
+                    .collect();
+                (start, commands)
+            }
+            Place::Word { start, prefix } => (start, self.words(&prefix)),
+            Place::Member {
+                start,
+                prefix,
+                function,
+                path,
+                given,
+            } => (start, self.members(&function, &path, &given, &prefix)),
+            Place::Value {
+                start,
+                prefix,
+                function,
+                member,
+            } => (start, self.values(&function, &member, &prefix)),
+            Place::CallOpen { .. } | Place::Nothing => (pos, Vec::new()),
+        })
+    }
+}
+
+impl Hinter for Helper {
+    type Hint = SignatureHint;
+
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<SignatureHint> {
+        if pos < line.len() {
+            return None;
+        }
+        match context::at(line, pos) {
+            Place::CallOpen { function } => Some(SignatureHint {
+                display: shorten(self.arguments(&function)?),
+                completion: None,
+            }),
+            Place::Word { prefix, .. } if prefix.contains("::") => {
+                let (module, partial) = prefix.rsplit_once("::")?;
+                let mut matching = self
+                    .functions(module)
+                    .into_iter()
+                    .filter(|(name, _)| name.starts_with(partial));
+                let (name, args) = matching.next()?;
+                if matching.next().is_some() {
+                    return None;
+                }
+                let rest = name[partial.len()..].to_string();
+                Some(SignatureHint {
+                    display: shorten(format!("{rest}({args}")),
+                    completion: Some(format!("{rest}(")),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Highlighter for Helper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+    }
+}
+
+impl Validator for Helper {
+    fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
+        let input = ctx.input();
+        if input.trim_start().starts_with(':') || !super::is_incomplete(&self.parser, input) {
+            return Ok(ValidationResult::Valid(None));
+        }
+        Ok(ValidationResult::Incomplete)
+    }
+}
+
+impl rustyline::Helper for Helper {}

@@ -1,0 +1,87 @@
+//! The stdlib modules the REPL imports at start (`stdlib/aws.rhai` as `aws`, ...), with
+//! their public functions' signatures and doc comments for completion and `:help`.
+
+use std::path::Path;
+
+use rhai::{Engine, FnAccess, Module, Position, Shared};
+
+use crate::dsl;
+
+pub struct ScriptFn {
+    pub name: String,
+    pub params: Vec<String>,
+    pub doc: String,
+}
+
+impl ScriptFn {
+    pub fn signature(&self, module: &str) -> String {
+        format!("{module}::{}({})", self.name, self.params.join(", "))
+    }
+}
+
+pub struct LibraryModule {
+    pub alias: String,
+    pub functions: Vec<ScriptFn>,
+    /// The module's source, to learn which of its functions change the world.
+    pub text: String,
+}
+
+pub fn functions_of(module: &Module) -> Vec<ScriptFn> {
+    let mut functions: Vec<ScriptFn> = module
+        .iter_script_fn_info()
+        .filter(|(_, access, ..)| *access == FnAccess::Public)
+        .map(|(.., def)| ScriptFn {
+            name: def.name.to_string(),
+            params: def.params.iter().map(|p| p.to_string()).collect(),
+            doc: def
+                .comments
+                .iter()
+                .flat_map(|comment| comment.lines())
+                .map(|line| line.trim().trim_start_matches("///").trim())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+        .collect();
+    functions.sort_by(|a, b| a.name.cmp(&b.name));
+    functions
+}
+
+/// Imports every module of the stdlib that `base_dir` sees as a static module named after
+/// its file; one that does not compile is skipped with the reason.
+pub fn import_all(engine: &mut Engine, base_dir: &Path) -> (Vec<LibraryModule>, Vec<String>) {
+    let mut modules = Vec::new();
+    let mut problems = Vec::new();
+    let dirs = dsl::module_dirs(base_dir);
+    let Some(stdlib) = dirs.get(1) else {
+        return (modules, problems);
+    };
+    let mut files: Vec<_> = std::fs::read_dir(stdlib)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
+        .collect();
+    files.sort();
+    for file in files {
+        let Some(alias) = file.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let resolved: Result<Shared<Module>, _> =
+            engine
+                .module_resolver()
+                .resolve(engine, None, &alias, Position::NONE);
+        match resolved {
+            Ok(module) => {
+                modules.push(LibraryModule {
+                    alias: alias.clone(),
+                    functions: functions_of(&module),
+                    text: std::fs::read_to_string(&file).unwrap_or_default(),
+                });
+                engine.register_static_module(alias, module);
+            }
+            Err(error) => problems.push(format!("{}: {error}", file.display())),
+        }
+    }
+    (modules, problems)
+}

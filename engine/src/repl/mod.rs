@@ -1,0 +1,380 @@
+//! `runbook repl [--run RUN]`: the same engine and AWS bindings as a run, one input at a
+//! time. Variables and functions carry over between inputs (each input's functions are
+//! merged into one AST, its statements run against one scope); `import`s stay imported and
+//! the stdlib is imported at start. Nothing is journaled: steps run ad hoc, mutating calls
+//! say so, and `:save` turns the session into a runbook that is.
+//!
+//! On a terminal the line editor completes, hints and keeps history in the state dir; with a
+//! pipe on standard input the REPL reads lines (no prompts) so tests and scripts can drive
+//! it. An error never ends the session.
+
+pub mod attach;
+pub mod context;
+pub mod helper;
+pub mod lex;
+pub mod library;
+pub mod meta;
+pub mod pretty;
+pub mod skeleton;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal};
+use std::rc::Rc;
+
+use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST};
+use rustyline::error::ReadlineError;
+use rustyline::history::FileHistory;
+use rustyline::{CompletionType, Config, Editor};
+use serde_json::Value;
+
+use crate::aws::clients::AwsOptions;
+use crate::aws::resources::ResourceNames;
+use crate::aws::services::SERVICES;
+use crate::dsl::errors::{eval_diagnostic, parse_diagnostic};
+use crate::dsl::params::Params;
+use crate::dsl::runtime::{is_stop, Runtime};
+use crate::dsl::value::to_json;
+use crate::dsl::{self};
+use crate::error::{exit, Result};
+use crate::interrupt::{Interrupt, Stop};
+use crate::journal::Store;
+use crate::output::Output;
+use attach::{attach, Attached};
+use helper::{Helper, Known};
+use library::LibraryModule;
+use skeleton::{Mutators, Skeleton};
+
+pub struct Repl {
+    pub runtime: Rc<Runtime>,
+    engine: Engine,
+    pub scope: Scope<'static>,
+    /// Every function the session defined; statements are cleared after each input.
+    functions: AST,
+    inputs: usize,
+    /// Each successful input as it goes into `:save`'s runbook.
+    pub saved: Vec<String>,
+    pub skeleton: Skeleton,
+    pub attached: Option<Attached>,
+    pub library: Rc<Vec<LibraryModule>>,
+    resources: Rc<ResourceNames>,
+    known: Rc<RefCell<Known>>,
+    colour: bool,
+    pub quit: bool,
+}
+
+/// Whether Rhai's parser wants more input: the text ends inside a block, a map, a call or a
+/// string, or before an expression is complete.
+pub fn is_incomplete(parser: &Engine, text: &str) -> bool {
+    let Err(error) = parser.compile(text) else {
+        return false;
+    };
+    if matches!(
+        error.err_type(),
+        rhai::ParseErrorType::UnexpectedEOF
+            | rhai::ParseErrorType::BadInput(rhai::LexError::UnterminatedString)
+    ) {
+        return true;
+    }
+    // Rhai reports what it missed at the end of the input: at or after its last character.
+    let pos = error.position();
+    let (Some(line), Some(column)) = (pos.line(), pos.position()) else {
+        return true;
+    };
+    let trimmed = text.trim_end();
+    let last_line = trimmed.lines().count().max(1);
+    let last_column = trimmed.lines().last().map_or(0, |l| l.chars().count());
+    (line, column) > (last_line, last_column)
+}
+
+pub fn run(
+    store: &Store,
+    output: Rc<Output>,
+    aws: AwsOptions,
+    run: Option<&str>,
+    given: BTreeMap<String, Value>,
+) -> Result<i32> {
+    let contents = run.map(|id| store.read(id)).transpose()?;
+    let mut params = contents
+        .as_ref()
+        .map(|c| c.meta.params.clone())
+        .unwrap_or_default();
+    params.extend(given);
+    let base_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let interrupt = Rc::new(Interrupt::install());
+    let runtime = Rc::new(Runtime::new(
+        output.clone(),
+        Params::new(params),
+        interrupt,
+        base_dir.clone(),
+        aws,
+    ));
+    runtime.ad_hoc();
+    let mut engine = dsl::engine(&runtime);
+    let (library, problems) = library::import_all(&mut engine, &base_dir);
+    for problem in problems {
+        output.warn(&format!("stdlib module not imported: {problem}"));
+    }
+    let mut mutators = Mutators::default();
+    for module in &library {
+        mutators.learn(Some(&module.alias), &module.text);
+    }
+    let attached = contents.as_ref().map(|c| attach(c, &runtime));
+    let mut scope = Scope::new();
+    if let Some(attached) = &attached {
+        for (name, value) in attached.values() {
+            scope.push_dynamic(name.to_string(), value);
+        }
+    }
+    let terminal = std::io::stdin().is_terminal();
+    let mut repl = Repl {
+        resources: Rc::new(ResourceNames::new(runtime.clone())),
+        runtime,
+        engine,
+        scope,
+        functions: AST::empty(),
+        inputs: 0,
+        saved: Vec::new(),
+        skeleton: Skeleton::new(mutators),
+        attached,
+        library: Rc::new(library),
+        known: Rc::default(),
+        colour: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        quit: false,
+    };
+    repl.refresh_known();
+    if terminal {
+        repl.interactive(store)?;
+    } else {
+        repl.piped();
+    }
+    Ok(exit::DONE)
+}
+
+impl Repl {
+    pub fn output(&self) -> &Output {
+        &self.runtime.output
+    }
+
+    fn banner(&self) {
+        let modules: Vec<&str> = self.library.iter().map(|l| l.alias.as_str()).collect();
+        let mut lines = vec![format!(
+            "runbook repl: AWS modules {}; stdlib {}",
+            SERVICES.join(" "),
+            if modules.is_empty() {
+                "none found".to_string()
+            } else {
+                modules.join(" ")
+            }
+        )];
+        if let Some(attached) = &self.attached {
+            lines.push(format!(
+                "run {} ({}): its params and step values are variables (:steps)",
+                attached.run, attached.status
+            ));
+        }
+        lines.push(
+            "Tab completes, :help [fn] explains, :save FILE writes a runbook, Ctrl-D quits; \
+             nothing here is journaled"
+                .into(),
+        );
+        for line in lines {
+            self.output().progress(&line);
+        }
+    }
+
+    fn interactive(&mut self, store: &Store) -> Result<()> {
+        let config = Config::builder()
+            .completion_type(CompletionType::List)
+            .max_history_size(10_000)
+            .map_err(|e| crate::error::Error::Usage(e.to_string()))?
+            .auto_add_history(true)
+            .build();
+        let mut editor: Editor<Helper, FileHistory> = Editor::with_config(config).map_err(|e| {
+            crate::error::Error::Usage(format!("cannot start the line editor: {e}"))
+        })?;
+        let mut parser = dsl::engine(&self.runtime);
+        parser.set_strict_variables(false);
+        editor.set_helper(Some(Helper::new(
+            self.known.clone(),
+            self.library.clone(),
+            self.resources.clone(),
+            parser,
+        )));
+        let history = store.repl_history();
+        if let Ok(history) = &history {
+            let _ = editor.load_history(history);
+        }
+        self.banner();
+        while !self.quit {
+            match editor.readline("runbook> ") {
+                Ok(line) => self.input(&line),
+                Err(ReadlineError::Interrupted) => continue,
+                Err(ReadlineError::Eof) => break,
+                Err(error) => {
+                    self.output()
+                        .warn(&format!("cannot read the terminal: {error}"));
+                    break;
+                }
+            }
+        }
+        match &history {
+            Ok(history) => {
+                if let Err(error) = editor.save_history(history) {
+                    let shown = history.display();
+                    self.output()
+                        .warn(&format!("history not saved to {shown}: {error}"));
+                }
+            }
+            Err(error) => self.output().warn(&format!("history not kept: {error}")),
+        }
+        Ok(())
+    }
+
+    /// Reads inputs from a pipe: lines accumulate while the parser wants more.
+    fn piped(&mut self) {
+        let mut parser = dsl::engine(&self.runtime);
+        parser.set_strict_variables(false);
+        let mut buffer = String::new();
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { break };
+            buffer.push_str(&line);
+            buffer.push('\n');
+            let meta = buffer.trim_start().starts_with(':');
+            if !meta && is_incomplete(&parser, &buffer) {
+                continue;
+            }
+            let input = std::mem::take(&mut buffer);
+            self.input(&input);
+            if self.quit {
+                return;
+            }
+        }
+        if !buffer.trim().is_empty() {
+            self.input(&buffer);
+        }
+    }
+
+    /// One input: a meta-command or code.
+    pub fn input(&mut self, text: &str) {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        if trimmed.starts_with(':') {
+            meta::command(self, trimmed);
+        } else {
+            self.inputs += 1;
+            let name = format!("<input {}>", self.inputs);
+            if let Some(value) = self.evaluate(&name, text) {
+                self.show(&value);
+            }
+        }
+    }
+
+    /// Runs `text` in the session; its value when it succeeded. On failure the error is
+    /// shown and the variables it made are dropped: a failed input leaves no trace but the
+    /// changes it made in AWS.
+    pub fn evaluate(&mut self, name: &str, text: &str) -> Option<Dynamic> {
+        self.runtime.set_main_source(name, text.into());
+        let ast = match self.engine.compile_with_scope(&self.scope, text) {
+            Ok(ast) => ast,
+            Err(error) => {
+                self.output()
+                    .diagnostic(&parse_diagnostic(&error, name, text));
+                return None;
+            }
+        };
+        let mut main = self.functions.merge(&ast);
+        main.set_source(name);
+        if let Err(diagnostic) = dsl::check_calls(&self.engine, &main, name, text) {
+            self.output().diagnostic(&diagnostic);
+            return None;
+        }
+        let before = self.scope.len();
+        let result = self
+            .engine
+            .eval_ast_with_scope::<Dynamic>(&mut self.scope, &main);
+        self.runtime.interrupt.clear();
+        let value = match result {
+            Ok(value) => value,
+            Err(error) => {
+                self.scope.rewind(before);
+                self.failed(&error);
+                return None;
+            }
+        };
+        main.clear_statements();
+        self.functions = main;
+        dsl::keep_imports(&mut self.engine, &ast);
+        self.skeleton.mutators.learn(None, text);
+        if self.skeleton.mutators.mutates(text) {
+            self.resources.forget();
+        }
+        let saved = self.skeleton.input(text);
+        self.saved.push(saved);
+        self.refresh_known();
+        Some(value)
+    }
+
+    fn failed(&self, error: &EvalAltResult) {
+        if let Some(stop) = self.runtime.take_stop() {
+            match stop.diagnostic() {
+                Some(diagnostic) => self.output().diagnostic(diagnostic),
+                None => self.output().error(&stop.to_string()),
+            }
+        } else if is_stop(error, Stop::Interrupted) {
+            self.output()
+                .progress("interrupted: the call in flight was cancelled");
+        } else {
+            self.output()
+                .diagnostic(&eval_diagnostic(error, &self.runtime));
+        }
+    }
+
+    fn show(&self, value: &Dynamic) {
+        if value.is_unit() {
+            return;
+        }
+        let output = self.output();
+        let text = match to_json(value) {
+            Ok(json) if output.is_json() => json.to_string(),
+            Ok(json) => pretty::render(&json, self.colour),
+            Err(_) => value.to_string(),
+        };
+        output.stdout(&text);
+    }
+
+    fn refresh_known(&self) {
+        let mut known = self.known.borrow_mut();
+        known.variables = self
+            .scope
+            .iter()
+            .map(|(name, ..)| name.to_string())
+            .collect();
+        known.functions = self
+            .functions
+            .iter_functions()
+            .map(|f| f.name.to_string())
+            .collect();
+    }
+
+    /// Runs a file in the session, as if its text had been typed.
+    pub fn load(&mut self, path: &std::path::Path) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                self.output()
+                    .error(&format!("cannot read {}: {error}", path.display()));
+                return;
+            }
+        };
+        let name = crate::session::display_name(path);
+        if self.evaluate(&name, &text).is_some() {
+            if let Some(last) = self.saved.last_mut() {
+                *last = format!("// :load {name}\n{last}");
+            }
+            self.output().progress(&format!("loaded {name}"));
+        }
+    }
+}

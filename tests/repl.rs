@@ -1,0 +1,289 @@
+//! `runbook repl`: sessions piped on stdin (state across inputs, errors that do not end the
+//! session, `:load` and `:save`), a session on a pseudo-terminal (completion, hints,
+//! multi-line input, Ctrl-C, history) and `--run` over a finished setup run.
+
+use std::process::Command;
+
+use crate::emulator::{aws_test, boto3, reset_emulator};
+use crate::pty::Pty;
+use crate::seed::{network, project, setup};
+use crate::test::{Test, BIN};
+
+#[test]
+fn a_piped_session_keeps_state_and_goes_on_after_errors() {
+    let t = Test::new();
+    let session = "let x = 40;\n\
+                   fn twice(n) { n * 2 }\n\
+                   x + 2\n\
+                   nope + 1\n\
+                   twice(x)\n\
+                   let m = #{\n  a: 1,\n  b: [1, 2]\n};\n\
+                   m\n\
+                   let y = 1; throw \"boom\"\n\
+                   y\n\
+                   step \"s\" { x + 1 }\n\
+                   :vars\n\
+                   :nope\n";
+    let ran = t.run_stdin(&["repl"], session);
+    ran.status(0);
+    assert_eq!(
+        ran.stdout,
+        "42\n80\n{\n  \"a\": 1,\n  \"b\": [\n    1,\n    2\n  ]\n}\n41\n\
+         let x: i64 = 40\nlet m: map = {\"a\":1,\"b\":[1,2]}\n"
+    );
+    assert_eq!(
+        ran.stderr,
+        "error: Undefined variable: nope\n --> <input 4>:1:1\n  |\n1 | nope + 1\n  | ^\n\
+         error: boom\n --> <input 8>:1:12\n  |\n1 | let y = 1; throw \"boom\"\n  |            ^\n\
+         error: Undefined variable: y\n --> <input 9>:1:1\n  |\n1 | y\n  | ^\n\
+         ran      s (0 ms; ad hoc, not journaled)\n\
+         error: unknown command :nope (:help lists them)\n"
+    );
+}
+
+#[test]
+fn secrets_are_masked_in_results_and_quit_ends_the_session() {
+    let t = Test::new().env("RUNBOOK_SECRET_TOKEN", "hunter2-value");
+    let ran = t.run_stdin(
+        &["repl"],
+        "let s = secret(\"token\");\n\"pre-\" + s\n:vars\n:quit\n\"never shown\"\n",
+    );
+    ran.status(0)
+        .stdout_is("\"pre-***\"\nlet s: string = \"***\"\n");
+    assert!(!ran.stderr.contains("hunter2"), "{}", ran.stderr);
+}
+
+#[test]
+fn help_explains_bindings_stdlib_functions_and_builtins() {
+    let t = Test::new();
+    crate::seed::project(&t);
+    let ran = t.run_stdin(
+        &["repl"],
+        ":help ecr::create_repository\n:help aws::trust_policy\n:help param\n:help ecr::creat\n",
+    );
+    ran.status(0)
+        .stdout_has(
+            "ecr::create_repository(#{ repositoryName*, registryId, imageTagMutability, \
+             imageScanningConfiguration, tags })\n    Creates a repository. (ecr CreateRepository; \
+             changes the world: in a runbook it must run inside a step)\nexample:\n    \
+             let repo = ecr::create_repository(",
+        )
+        .stdout_has(
+            "aws::trust_policy(service)\n    A trust policy for one AWS service. The principal \
+             is a single string, not a list:\n    moto only lets CodePipeline",
+        )
+        .stdout_has("param(name[, default])\n    a param of the run, typed like its default\n")
+        .stderr_is("error: nothing named ecr::creat (did you mean \"ecr::create_repository\"?)\n");
+}
+
+#[test]
+fn an_aws_error_mid_session_is_rendered_as_exec_renders_it_and_the_session_goes_on() {
+    let (_guard, t) = aws_test();
+    let ran = t.run_stdin(
+        &["repl"],
+        "ecr::describe_repositories(#{ repositoryNames: [\"missing\"] })\n\
+         ecr::create_repository(#{ repositoryName: \"repl_demo\", imageTagMutabilty: \"X\" })\n\
+         let r = ecr::create_repository(#{ repositoryName: \"repl_demo\" });\n\
+         r.repository.repositoryName\n",
+    );
+    ran.status(0).stdout_is("\"repl_demo\"\n");
+    assert_eq!(
+        ran.stderr,
+        "error: ecr DescribeRepositories: RepositoryNotFoundException: The repository with \
+         name 'missing' does not exist in the registry with id '123456789012'\n \
+         --> <input 1>:1:6\n  |\n1 | ecr::describe_repositories(#{ repositoryNames: \
+         [\"missing\"] })\n  |      ^\n\
+         error: ecr CreateRepository: ParamValidation: imageTagMutabilty: unknown member (did \
+         you mean \"imageTagMutability\"?) (members: repositoryName, registryId, \
+         imageTagMutability, imageScanningConfiguration, tags)\n --> <input 2>:1:6\n  |\n1 | \
+         ecr::create_repository(#{ repositoryName: \"repl_demo\", imageTagMutabilty: \"X\" })\n  \
+         |      ^\n\
+         note: ecr::create_repository ran ad hoc, not journaled (`:save` wraps it in a step)\n"
+    );
+}
+
+const SAVED: &str = "\
+// Saved from `runbook repl`: each input that changed the world is a step. Review the
+// step names, make the steps safe to repeat (adopt what exists), add undo blocks.
+
+let name = \"repl_saved\";
+let repo = step \"ecr::create_repository\" {
+    ecr::create_repository(#{ repositoryName: name })
+};
+let found = ecr::describe_repositories(#{ repositoryNames: [name] });
+found.repositories.len();
+fn tag(name, value) {
+    iam::tag_role(#{ RoleName: name, Tags: [#{ Key: \"k\", Value: value }] })
+}
+iam::create_role(#{ RoleName: \"repl_role\", AssumeRolePolicyDocument: \
+#{ Version: \"2012-10-17\", Statement: [] } }).Role.Arn;
+tag(\"repl_role\", \"v\");
+";
+
+#[test]
+fn save_writes_a_runbook_that_exec_runs_and_load_brings_it_back() {
+    let (_guard, t) = aws_test();
+    let ran = t.run_stdin(
+        &["repl"],
+        "let name = \"repl_saved\";\n\
+         let repo = ecr::create_repository(#{ repositoryName: name });\n\
+         let found = ecr::describe_repositories(#{ repositoryNames: [name] });\n\
+         found.repositories.len()\n\
+         bad_call()\n\
+         fn tag(name, value) {\n    iam::tag_role(#{ RoleName: name, Tags: [#{ Key: \"k\", Value: value }] })\n}\n\
+         iam::create_role(#{ RoleName: \"repl_role\", AssumeRolePolicyDocument: \
+         #{ Version: \"2012-10-17\", Statement: [] } }).Role.Arn\n\
+         tag(\"repl_role\", \"v\")\n\
+         :save saved.rhai\n",
+    );
+    ran.status(0)
+        .stdout_is("1\n\"arn:aws:iam::123456789012:role/repl_role\"\n{}\n")
+        .stderr_has("error: unknown function bad_call\n --> <input 5>:1:1\n")
+        .stderr_has("wrote saved.rhai: 7 inputs, 3 steps");
+    let saved = t.read("saved.rhai");
+    // The statements that change the world are steps, so `exec` takes the file as it is.
+    let expected = SAVED
+        .replace(
+            "iam::create_role(#{ RoleName: \"repl_role\", AssumeRolePolicyDocument: \
+         #{ Version: \"2012-10-17\", Statement: [] } }).Role.Arn;",
+            "step \"iam::create_role\" {\n    iam::create_role(#{ RoleName: \"repl_role\", \
+         AssumeRolePolicyDocument: #{ Version: \"2012-10-17\", Statement: [] } }).Role.Arn\n};",
+        )
+        .replace(
+            "tag(\"repl_role\", \"v\");",
+            "step \"tag\" {\n    tag(\"repl_role\", \"v\")\n};",
+        );
+    assert_eq!(saved, expected);
+
+    reset_emulator();
+    t.run(&["exec", "saved.rhai"])
+        .status(0)
+        .stderr_has("done     ecr::create_repository")
+        .stderr_has("done     iam::create_role")
+        .stderr_has("done     tag")
+        .stderr_has("run saved-1 done: 3 ran, 0 replayed");
+    let made = boto3(
+        "print(client('ecr').describe_repositories()['repositories'][0]['repositoryName'], \
+         client('iam').list_role_tags(RoleName='repl_role')['Tags'])",
+    );
+    assert_eq!(made.trim(), "repl_saved [{'Key': 'k', 'Value': 'v'}]");
+
+    reset_emulator();
+    let loaded = t.run_stdin(
+        &["repl"],
+        ":load saved.rhai\nrepo.repository.repositoryName\n:save again.rhai\n",
+    );
+    loaded
+        .status(0)
+        .stdout_is("\"repl_saved\"\n")
+        .stderr_has("ran      ecr::create_repository (")
+        .stderr_has("ran      tag (")
+        .stderr_has("loaded saved.rhai\n");
+    let again = t.read("again.rhai");
+    assert!(
+        again.contains(&format!(
+            "// :load saved.rhai\n{}",
+            SAVED.lines().next().unwrap()
+        )),
+        "{again}"
+    );
+    t.run(&["check", "again.rhai"]).status(0);
+}
+
+#[test]
+fn run_attaches_a_finished_setup_runs_params_and_step_values() {
+    let (_guard, t) = aws_test();
+    project(&t);
+    let network = network();
+    setup(&t, &network, &[]);
+    let ran = t.run_stdin(
+        &["repl", "--run", "setup-1"],
+        ":steps\ncodecommit_repository.Arn\necr_repository.repositoryArn\nsubnets\n\
+         param(\"repo\", \"other\")\n",
+    );
+    ran.status(0)
+        .stdout_has("run setup-1 (done): step -> variable\n")
+        .stdout_has("  account_id              \"account id\" (line 46, completed)\n")
+        .stdout_has("params as variables: security_groups, subnets\n");
+    let arns = boto3(
+        "print(client('codecommit').get_repository(repositoryName='example_2022_1126')\
+         ['repositoryMetadata']['Arn'])\n\
+         print(client('ecr').describe_repositories()['repositories'][0]['repositoryArn'])",
+    );
+    let arns: Vec<&str> = arns.lines().collect();
+    let subnet = network[1].trim_start_matches("subnets=");
+    assert!(
+        ran.stdout.ends_with(&format!(
+            "\"{}\"\n\"{}\"\n\"{subnet}\"\n\"other\"\n",
+            arns[0], arns[1]
+        )),
+        "{}",
+        ran.stdout
+    );
+}
+
+fn terminal(t: &Test, args: &[&str]) -> Pty {
+    let mut command = Command::new(BIN);
+    command.args(args).current_dir(&t.dir);
+    for (key, value) in t.vars() {
+        command.env(key, value);
+    }
+    Pty::spawn(command)
+}
+
+#[test]
+fn on_a_terminal_tab_completes_modules_functions_members_and_resource_names() {
+    let (_guard, t) = aws_test();
+    boto3(
+        "client('ecr').create_repository(repositoryName='pty_repo')\n\
+         client('ecs').create_cluster(clusterName='pty_cluster')",
+    );
+    let mut pty = terminal(&t, &["repl"]);
+    pty.expect("Tab completes");
+    pty.expect("runbook> ");
+
+    // A module: unique, then ambiguous (the second Tab lists the candidates).
+    pty.send("codeco\t");
+    pty.expect("codecommit::");
+    pty.send("\x03");
+    pty.expect("runbook> ");
+    pty.send("ec\t\t");
+    pty.expect("ecr::");
+    pty.expect("ecs::");
+    // A function, with its signature as a hint; a member name; a resource name.
+    pty.send("r::describe_rep");
+    pty.expect("ositories(#{ registryId, repositoryNames, nextToken, maxResults");
+    pty.send("\t#{ repositoryN\t[\"pty_\t] }).repositories[0].repositoryName\r");
+    pty.expect("ecr::describe_repositories(#{ repositoryNames: [\"pty_repo\"] })");
+    pty.expect("\"pty_repo\"");
+    pty.expect("runbook> ");
+
+    // ECS lists clusters by ARN; completion offers the names calls take.
+    pty.send("ecs::describe_clusters(#{ clusters: [\"pty\t] }).clusters.len()\r");
+    pty.expect("[\"pty_cluster\"] }).clusters.len()");
+    pty.expect("1");
+    pty.expect("runbook> ");
+
+    // Multi-line input while the parser wants more.
+    pty.send("let m = #{\r");
+    pty.send("  a: 1 + 1\r");
+    pty.send("};\r");
+    pty.expect("runbook> ");
+    pty.send("m.a * 21\r");
+    pty.expect("42");
+    pty.expect("runbook> ");
+
+    // Ctrl-C cancels a call in flight, and the session goes on.
+    pty.send("print(\"zz\" + \"z\"); sleep(600)\r");
+    pty.expect("zzz");
+    pty.send("\x03");
+    pty.expect("interrupted: the call in flight was cancelled");
+    pty.expect("runbook> ");
+    pty.send("1 + 1\r");
+    pty.expect("2");
+    pty.expect("runbook> ");
+    pty.send("\x04");
+    assert_eq!(pty.wait(), Some(0));
+    let history = t.read(".runbook/repl_history");
+    assert!(history.contains("m.a * 21"), "{history}");
+}
