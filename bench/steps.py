@@ -52,7 +52,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5, help="repetitions (the median is shown)")
     runs = parser.parse_args().runs
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True,
+                   env={**os.environ, "CARGO_TARGET_DIR": TARGET})
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     with open(os.path.join(WORK, "steps.rhai"), "w") as script:
