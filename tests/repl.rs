@@ -54,6 +54,24 @@ fn secrets_are_masked_in_results_and_quit_ends_the_session() {
 }
 
 #[test]
+fn load_runs_a_file_in_the_session_with_its_paths_relative_to_it() {
+    let t = Test::new();
+    t.write("sub/note.txt", "hello");
+    t.write(
+        "sub/read.rhai",
+        "let note = read_file(\"note.txt\");\nfn shout(s) { s.to_upper() }\n",
+    );
+    t.run_stdin(
+        &["repl"],
+        ":load sub/read.rhai\nshout(note)\nfile_exists(\"note.txt\")\n:load nowhere.rhai\n",
+    )
+    .status(0)
+    .stdout_is("\"HELLO\"\nfalse\n")
+    .stderr_has("loaded sub/read.rhai\n")
+    .stderr_has("error: cannot read nowhere.rhai: No such file or directory");
+}
+
+#[test]
 fn help_explains_bindings_stdlib_functions_and_builtins() {
     let t = Test::new();
     crate::seed::project(&t);

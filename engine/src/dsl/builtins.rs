@@ -100,7 +100,7 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     engine.register_fn(
         "read_file",
         move |ctx: NativeCallContext, path: &str| -> Result<String> {
-            let path = r.base_dir.join(path);
+            let path = r.base_dir().join(path);
             std::fs::read_to_string(&path).map_err(|e| {
                 runtime_error(
                     format!("cannot read {}: {e}", path.display()),
@@ -113,7 +113,7 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     engine.register_fn(
         "list_files",
         move |ctx: NativeCallContext, dir: &str| -> Result<rhai::Array> {
-            let root = r.base_dir.join(dir);
+            let root = r.base_dir().join(dir);
             let mut files = Vec::new();
             walk(&root, &root, &mut files).map_err(|e| {
                 runtime_error(
@@ -127,20 +127,20 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     );
     let r = rt.clone();
     engine.register_fn("file_exists", move |path: &str| {
-        r.base_dir.join(path).exists()
+        r.base_dir().join(path).exists()
     });
     let r = rt.clone();
     engine.register_fn(
         "write_file",
         move |ctx: NativeCallContext, path: &str, text: &str| {
-            write(&r, &ctx, "write_file", r.base_dir.join(path), text, false)
+            write(&r, &ctx, "write_file", r.base_dir().join(path), text, false)
         },
     );
     let r = rt.clone();
     engine.register_fn(
         "append_file",
         move |ctx: NativeCallContext, path: &str, text: &str| {
-            write(&r, &ctx, "append_file", r.base_dir.join(path), text, true)
+            write(&r, &ctx, "append_file", r.base_dir().join(path), text, true)
         },
     );
 }

@@ -44,7 +44,7 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
             .check()
             .map(|stop| Dynamic::from(stop.token().to_string()))
     });
-    engine.set_module_resolver(modules(&runtime.base_dir));
+    engine.set_module_resolver(modules(&runtime.base_dir()));
     builtins::register(&mut engine, runtime);
     step::register(&mut engine, runtime.clone());
     crate::aws::script::register(&mut engine, runtime);

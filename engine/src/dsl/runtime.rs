@@ -96,7 +96,7 @@ pub struct Runtime {
     pub params: Params,
     pub interrupt: Rc<Interrupt>,
     /// Relative paths in file builtins resolve against the script's directory.
-    pub base_dir: PathBuf,
+    base_dir: RefCell<PathBuf>,
     sources: RefCell<HashMap<String, (String, Rc<str>)>>,
     main_source: RefCell<Option<String>>,
     state: RefCell<State>,
@@ -116,7 +116,7 @@ impl Runtime {
             output,
             params,
             interrupt,
-            base_dir,
+            base_dir: RefCell::new(base_dir),
             sources: RefCell::new(HashMap::new()),
             main_source: RefCell::new(None),
             state: RefCell::new(State {
@@ -132,6 +132,15 @@ impl Runtime {
                 counts: Counts::default(),
             }),
         }
+    }
+
+    pub fn base_dir(&self) -> PathBuf {
+        self.base_dir.borrow().clone()
+    }
+
+    /// Points relative paths at `dir` (the REPL's `:load`); returns where they pointed.
+    pub fn set_base_dir(&self, dir: PathBuf) -> PathBuf {
+        self.base_dir.replace(dir)
     }
 
     /// Registers a script's text under its source name; the first one is the main script.
@@ -160,7 +169,7 @@ impl Runtime {
         if let Some(found) = self.sources.borrow().get(name) {
             return Some(found.clone());
         }
-        let dirs = super::module_dirs(&self.base_dir);
+        let dirs = super::module_dirs(&self.base_dir());
         let candidates = std::iter::once(PathBuf::from(name))
             .chain(dirs.into_iter().map(|dir| dir.join(format!("{name}.rhai"))));
         for path in candidates {

@@ -370,7 +370,16 @@ impl Repl {
             }
         };
         let name = crate::session::display_name(path);
-        if self.evaluate(&name, &text).is_some() {
+        // Its relative paths resolve against its own directory, as under `exec`.
+        let dir = std::path::absolute(path)
+            .ok()
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
+        let before = dir.map(|dir| self.runtime.set_base_dir(dir));
+        let loaded = self.evaluate(&name, &text).is_some();
+        if let Some(before) = before {
+            self.runtime.set_base_dir(before);
+        }
+        if loaded {
             if let Some(last) = self.saved.last_mut() {
                 *last = format!("// :load {name}\n{last}");
             }
