@@ -11,16 +11,14 @@ Measures, for the release build:
 Nothing here is asserted: the figures go to README.md.
 """
 
-import argparse
 import os
 import statistics
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/runbook-target"))
-BIN = os.path.join(TARGET, "release", "runbook")
+from release import BIN, ROOT, prepare
+
 INPUTS = 1000
 
 
@@ -58,11 +56,7 @@ def peak_rss(text):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5, help="repetitions (the median is shown)")
-    runs = parser.parse_args().runs
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True,
-                   env={**os.environ, "CARGO_TARGET_DIR": TARGET})
+    runs = prepare()
     many = "".join(f"let v{i} = {i}; v{i} + 1\n" for i in range(INPUTS))
     one = "let v0 = 0; v0 + 1\n"
     med = statistics.median

@@ -13,7 +13,6 @@ The state directory lives on the same disk as the build (not /tmp, which may be 
 make fsync free). Nothing here is asserted: the figures go to README.md.
 """
 
-import argparse
 import json
 import os
 import shutil
@@ -22,9 +21,8 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/runbook-target"))
-BIN = os.path.join(TARGET, "release", "runbook")
+from release import BIN, TARGET, prepare
+
 WORK = os.path.join(TARGET, "bench-steps")
 STEPS = 1000
 
@@ -49,11 +47,7 @@ def run(args, on_event=None):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5, help="repetitions (the median is shown)")
-    runs = parser.parse_args().runs
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True,
-                   env={**os.environ, "CARGO_TARGET_DIR": TARGET})
+    runs = prepare()
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     with open(os.path.join(WORK, "steps.rhai"), "w") as script:
