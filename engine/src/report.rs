@@ -167,7 +167,7 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
     Ok(())
 }
 
-fn shorten(text: &str, max: usize) -> String {
+pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_string()
     } else {

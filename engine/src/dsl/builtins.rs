@@ -30,6 +30,11 @@ pub const BUILTINS: [(&str, &str); 11] = [
     ("append_file(path, text)", "appends to a file (changes the world: inside a step)"),
 ];
 
+/// A builtin's name, from its signature in `BUILTINS`.
+pub fn name_of(signature: &str) -> &str {
+    signature.split('(').next().unwrap_or(signature)
+}
+
 pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     let r = rt.clone();
     engine.on_print(move |text| {

@@ -20,8 +20,12 @@ use crate::aws::binding::Binding;
 use crate::aws::resources::{Kind, ResourceNames};
 use crate::aws::services::{self, SERVICES};
 use crate::aws::wait::WAITS;
-use crate::dsl::builtins::BUILTINS;
+use crate::dsl::builtins::{name_of, BUILTINS};
 use crate::functions::signature;
+use crate::report::shorten;
+
+/// Hints longer than this are cut: a terminal line is not much wider.
+const HINT_WIDTH: usize = 100;
 
 const KEYWORDS: [&str; 20] = [
     "let", "const", "step", "undo", "fn", "if", "else", "for", "in", "while", "loop", "break",
@@ -126,7 +130,7 @@ impl Helper {
             .map(|m| pair(format!("{m}::"), format!("{m}::")));
         let calls = BUILTINS
             .iter()
-            .map(|(sig, _)| sig.split('(').next().unwrap_or_default().to_string())
+            .map(|(sig, _)| name_of(sig).to_string())
             .chain(known.functions.iter().cloned())
             .map(|f| pair(f.clone(), format!("{f}(")));
         let names = known
@@ -197,15 +201,6 @@ fn after_paren(signature: &str) -> String {
         .map_or(String::new(), |(_, rest)| rest.to_string())
 }
 
-fn shorten(text: String) -> String {
-    const MAX: usize = 100;
-    if text.chars().count() <= MAX {
-        return text;
-    }
-    let cut: String = text.chars().take(MAX - 1).collect();
-    format!("{cut}…")
-}
-
 impl Completer for Helper {
     type Candidate = Pair;
 
@@ -256,7 +251,7 @@ impl Hinter for Helper {
         }
         match context::at(line, pos) {
             Place::CallOpen { function } => Some(SignatureHint {
-                display: shorten(self.arguments(&function)?),
+                display: shorten(&self.arguments(&function)?, HINT_WIDTH),
                 completion: None,
             }),
             Place::Word { prefix, .. } if prefix.contains("::") => {
@@ -271,7 +266,7 @@ impl Hinter for Helper {
                 }
                 let rest = name[partial.len()..].to_string();
                 Some(SignatureHint {
-                    display: shorten(format!("{rest}({args}")),
+                    display: shorten(&format!("{rest}({args}"), HINT_WIDTH),
                     completion: Some(format!("{rest}(")),
                 })
             }

@@ -11,10 +11,11 @@ use super::Repl;
 use crate::aws::examples::example;
 use crate::aws::services::{self, SERVICES};
 use crate::aws::wait::WAITS;
-use crate::dsl::builtins::BUILTINS;
+use crate::dsl::builtins::{name_of, BUILTINS};
 use crate::dsl::suggest::did_you_mean;
 use crate::dsl::value::to_json;
 use crate::functions::signature;
+use crate::report::shorten;
 
 /// (name, arguments, what it does)
 pub const COMMANDS: [(&str, &str, &str); 6] = [
@@ -80,7 +81,7 @@ fn help(repl: &Repl, topic: &str) {
     let mut names: Vec<String> = SERVICES.iter().map(|s| s.to_string()).collect();
     names.extend(services::all().iter().map(|b| b.qualified()));
     names.extend(WAITS.iter().map(|(m, f, ..)| format!("{m}::{f}")));
-    names.extend(BUILTINS.iter().map(|(sig, _)| short_name(sig).to_string()));
+    names.extend(BUILTINS.iter().map(|(sig, _)| name_of(sig).to_string()));
     names.extend(COMMANDS.iter().map(|(n, ..)| n.to_string()));
     for library in repl.library.iter() {
         names.push(library.alias.clone());
@@ -93,10 +94,6 @@ fn help(repl: &Repl, topic: &str) {
     }
     let hint = did_you_mean(topic, names.iter().map(String::as_str));
     output.error(&format!("nothing named {topic}{hint}"));
-}
-
-fn short_name(signature: &str) -> &str {
-    signature.split('(').next().unwrap_or(signature)
 }
 
 /// The help text of a service, a binding, a wait, a stdlib module or function, a builtin or
@@ -171,7 +168,7 @@ fn describe(repl: &Repl, topic: &str) -> Option<String> {
             return Some(format!("{}\n    {doc}", f.signature(&library.alias)));
         }
     }
-    if let Some((sig, doc)) = BUILTINS.iter().find(|(sig, _)| short_name(sig) == topic) {
+    if let Some((sig, doc)) = BUILTINS.iter().find(|(sig, _)| name_of(sig) == topic) {
         return Some(format!("{sig}\n    {doc}"));
     }
     COMMANDS
@@ -180,19 +177,11 @@ fn describe(repl: &Repl, topic: &str) -> Option<String> {
         .map(|(name, args, doc)| format!(":{name} {args}\n    {doc}"))
 }
 
-fn short(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= 70 {
-        return text;
-    }
-    let cut: String = text.chars().take(69).collect();
-    format!("{cut}…")
-}
-
 fn vars(repl: &Repl) {
     let mut lines = Vec::new();
     for (name, constant, value) in repl.scope.iter() {
-        let shown = to_json(&value).map_or_else(|_| value.to_string(), |json| short(&json));
+        let shown = to_json(&value)
+            .map_or_else(|_| value.to_string(), |json| shorten(&json.to_string(), 70));
         let kind = if constant { "const" } else { "let" };
         lines.push(format!("{kind} {name}: {} = {shown}", value.type_name()));
     }

@@ -156,6 +156,13 @@ impl Repl {
         &self.runtime.output
     }
 
+    /// An engine that only parses, for telling incomplete input: variables need no scope.
+    fn parser(&self) -> Engine {
+        let mut parser = dsl::engine(&self.runtime);
+        parser.set_strict_variables(false);
+        parser
+    }
+
     fn banner(&self) {
         let modules: Vec<&str> = self.library.iter().map(|l| l.alias.as_str()).collect();
         let mut lines = vec![format!(
@@ -193,13 +200,11 @@ impl Repl {
         let mut editor: Editor<Helper, FileHistory> = Editor::with_config(config).map_err(|e| {
             crate::error::Error::Usage(format!("cannot start the line editor: {e}"))
         })?;
-        let mut parser = dsl::engine(&self.runtime);
-        parser.set_strict_variables(false);
         editor.set_helper(Some(Helper::new(
             self.known.clone(),
             self.library.clone(),
             self.resources.clone(),
-            parser,
+            self.parser(),
         )));
         let history = store.repl_history();
         if let Ok(history) = &history {
@@ -233,8 +238,7 @@ impl Repl {
 
     /// Reads inputs from a pipe: lines accumulate while the parser wants more.
     fn piped(&mut self) {
-        let mut parser = dsl::engine(&self.runtime);
-        parser.set_strict_variables(false);
+        let parser = self.parser();
         let mut buffer = String::new();
         for line in std::io::stdin().lock().lines() {
             let Ok(line) = line else { break };
