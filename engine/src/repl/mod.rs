@@ -78,8 +78,9 @@ pub fn is_incomplete(parser: &Engine, text: &str) -> bool {
     }
     // Rhai reports what it missed at the end of the input: at or after its last character.
     let pos = error.position();
+    // An error with no place cannot be at the end: show it rather than wait for more.
     let (Some(line), Some(column)) = (pos.line(), pos.position()) else {
-        return true;
+        return false;
     };
     let trimmed = text.trim_end();
     let last_line = trimmed.lines().count().max(1);
@@ -300,6 +301,10 @@ impl Repl {
             .engine
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &main);
         self.runtime.interrupt.clear();
+        // A failed input may have changed things before it failed.
+        if self.skeleton.mutators.mutates(text) {
+            self.resources.forget();
+        }
         let value = match result {
             Ok(value) => value,
             Err(error) => {
@@ -312,9 +317,6 @@ impl Repl {
         self.functions = main;
         dsl::keep_imports(&mut self.engine, &ast);
         self.skeleton.mutators.learn(None, text);
-        if self.skeleton.mutators.mutates(text) {
-            self.resources.forget();
-        }
         let saved = self.skeleton.input(text);
         self.saved.push(saved);
         self.refresh_known();
