@@ -9,6 +9,9 @@ Both servers listen on 127.0.0.1 only (port 0 = a free port). Once both accept
 connections, the ready file is written atomically as {"moto": port, "codecommit": port}
 and the same ports are printed on stdout. `POST /moto-api/reset` on the moto port clears
 moto and the stand-in together (the stand-in also answers it on its own port).
+With --proxy-port N the fault-injecting proxy (fault_proxy.py) is started too, in front of
+both; the ready file and the stdout line then also carry "proxy": port, and a reset (on
+the moto port or through the proxy) also clears the proxy's rules, log and role times.
 With --exit-on-stdin-eof the process exits when its standard input closes, so a test
 harness that dies cannot leave servers behind. SIGTERM and SIGINT stop it too.
 """
@@ -42,6 +45,7 @@ from werkzeug.serving import make_server  # noqa: E402
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import codecommit_standin  # noqa: E402
+import fault_proxy  # noqa: E402
 
 
 def fail(message):
@@ -72,6 +76,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--moto-port", type=int, default=0)
     parser.add_argument("--codecommit-port", type=int, default=0)
+    parser.add_argument("--proxy-port", type=int,
+                        help="also start the fault-injecting proxy on this port (0 = a free port)")
     parser.add_argument("--ready-file")
     parser.add_argument("--exit-on-stdin-eof", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="log every moto request")
@@ -92,17 +98,28 @@ def main():
     codecommit = bind("the CodeCommit stand-in", args.codecommit_port,
                       lambda port: codecommit_standin.make_server(port, standin, region))
     codecommit_port = codecommit.server_address[1]
+    servers = [moto, codecommit]
+    faults = None
+    if args.proxy_port is not None:
+        faults = fault_proxy.FaultProxy(f"http://127.0.0.1:{moto_port}",
+                                        f"http://127.0.0.1:{codecommit_port}")
+        servers.append(bind("the fault proxy", args.proxy_port,
+                            lambda port: fault_proxy.make_server(port, faults)))
 
     # One reset for the harness: moto's reset endpoint calls this instance's reset().
+    # It clears the proxy too, so that no test inherits another's rules whichever port
+    # it resets through.
     moto_reset = moto_api_backend.reset
 
-    def reset_both():
+    def reset_all():
         moto_reset()
         standin.reset()
-    moto_api_backend.reset = reset_both
+        if faults:
+            faults.reset()
+    moto_api_backend.reset = reset_all
 
     stop = threading.Event()
-    for server in (moto, codecommit):
+    for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -113,9 +130,11 @@ def main():
             stop.set()
         threading.Thread(target=watch_stdin, daemon=True).start()
 
-    accepts(moto_port)
-    accepts(codecommit_port)
     ports = {"moto": moto_port, "codecommit": codecommit_port}
+    if faults:
+        ports["proxy"] = servers[2].server_address[1]
+    for port in ports.values():
+        accepts(port)
     if args.ready_file:
         write_atomically(args.ready_file, json.dumps(ports) + "\n")
     try:

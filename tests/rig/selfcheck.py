@@ -1,10 +1,13 @@
 """Checks the rig end to end with boto3: the CodeCommit stand-in, event delivery to
-CodePipeline through the EventBridge rules in moto, and reset.
+CodePipeline through the EventBridge rules in moto, reset, and the fault proxy
+(fault_proxy_check.py).
 
     .local-aws/venv/bin/python tests/rig/selfcheck.py
 
 Uses the running local AWS when AWS_ENDPOINT_URL is set (eval "$(scripts/local-aws up)"),
-otherwise spawns tests/rig/local_aws.py on free ports as the Rust harness does.
+otherwise spawns tests/rig/local_aws.py on free ports as the Rust harness does, with
+--proxy-port 0; a running local AWS without a proxy gets one in this process for the
+proxy checks.
 Every raw CodeCommit response is also checked against botocore's service model, since
 boto3 would silently drop a misspelled member.
 """
@@ -14,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -24,6 +28,8 @@ from botocore.exceptions import ClientError
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
+import fault_proxy  # noqa: E402
+import fault_proxy_check  # noqa: E402
 from codecommit_standin import matches  # noqa: E402
 
 REGION = "ap-northeast-1"
@@ -96,7 +102,8 @@ def start_rig(workdir):
     ready = os.path.join(workdir, "ready.json")
     proc = subprocess.Popen(
         [sys.executable, os.path.join(HERE, "local_aws.py"), "--moto-port", "0",
-         "--codecommit-port", "0", "--ready-file", ready, "--exit-on-stdin-eof"],
+         "--codecommit-port", "0", "--proxy-port", "0", "--ready-file", ready,
+         "--exit-on-stdin-eof"],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
     started = time.monotonic()
     while not os.path.exists(ready):
@@ -105,7 +112,14 @@ def start_rig(workdir):
         time.sleep(0.02)
     print(f"spawned local_aws.py: ready in {time.monotonic() - started:.2f} s")
     ports = json.load(open(ready))
-    return proc, f"http://127.0.0.1:{ports['moto']}", f"http://127.0.0.1:{ports['codecommit']}"
+    return proc, *(f"http://127.0.0.1:{ports[k]}" for k in ("moto", "codecommit", "proxy"))
+
+
+def start_proxy(moto_url, cc_url):
+    """A fault proxy in this process, in front of a local AWS that was started without one."""
+    server = fault_proxy.make_server(0, fault_proxy.FaultProxy(moto_url, cc_url))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def main():
@@ -113,9 +127,11 @@ def main():
     proc = None
     moto_url = os.environ.get("AWS_ENDPOINT_URL")
     cc_url = os.environ.get("AWS_ENDPOINT_URL_CODECOMMIT")
-    if not (moto_url and cc_url):
+    if moto_url and cc_url:
+        proxy_url = start_proxy(moto_url, cc_url)
+    else:
         workdir = tempfile.TemporaryDirectory()
-        proc, moto_url, cc_url = start_rig(workdir.name)
+        proc, moto_url, cc_url, proxy_url = start_rig(workdir.name)
     session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
                             region_name=REGION)
     config = Config(retries={"max_attempts": 1})
@@ -292,6 +308,10 @@ def main():
     check("reset clears the stand-in", cc.list_repositories()["repositories"] == [])
     check("reset clears moto", error_code(iam.get_role, RoleName="pipeline-role") == "NoSuchEntity")
     check("reset removes the bare repositories", not os.path.exists(gitdir))
+
+    started = time.monotonic()
+    fault_proxy_check.run(check, proxy_url)
+    print(f"fault proxy checks: {time.monotonic() - started:.2f} s")
 
     if proc:
         proc.stdin.close()
