@@ -2,6 +2,8 @@
 //! on first use (moto and the CodeCommit stand-in, `tests/rig/local_aws.py`), and reset
 //! before each test. Tests that use it run one at a time, since a reset clears everything.
 //! A missing emulator fails the test with the command that installs it; it never skips.
+//! The rig's fault proxy (`tests/rig/fault_proxy.py`) stands in front of both: tests that
+//! want AWS's misbehaviour send their calls through it and set its rules.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -15,6 +17,7 @@ use crate::test::Test;
 pub struct Emulator {
     pub moto: String,
     pub codecommit: String,
+    pub proxy: String,
     // The rig exits when this pipe closes, that is when the test binary ends, however it ends.
     _stdin: ChildStdin,
     _child: Child,
@@ -43,6 +46,8 @@ fn start() -> Emulator {
             "0",
             "--codecommit-port",
             "0",
+            "--proxy-port",
+            "0",
             "--exit-on-stdin-eof",
         ])
         .arg("--ready-file")
@@ -70,6 +75,7 @@ fn start() -> Emulator {
     Emulator {
         moto: format!("http://127.0.0.1:{}", ports["moto"]),
         codecommit: format!("http://127.0.0.1:{}", ports["codecommit"]),
+        proxy: format!("http://127.0.0.1:{}", ports["proxy"]),
         _stdin: stdin,
         _child: child,
     }
@@ -77,27 +83,52 @@ fn start() -> Emulator {
 
 /// Clears the emulator (within a test that holds the `aws_test` guard).
 pub fn reset_emulator() {
-    reset(&EMULATOR.get_or_init(start).moto);
+    reset(EMULATOR.get_or_init(start));
 }
 
-/// `POST /moto-api/reset`: clears moto and the stand-in.
-fn reset(url: &str) {
+/// One HTTP/1.1 request to the rig; the answer's body, after checking it is a 200.
+fn http(url: &str, method: &str, path: &str, body: &str) -> String {
     let address = url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).expect("connect to the emulator");
     let request = format!(
-        "POST /moto-api/reset HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
     );
     stream
         .write_all(request.as_bytes())
-        .expect("send the reset");
+        .expect("send the request");
     let mut response = String::new();
     stream
         .read_to_string(&mut response)
-        .expect("read the reset's answer");
+        .expect("read the answer");
     assert!(
         response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200"),
-        "{response}"
+        "{method} {path}: {response}"
     );
+    response
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, body)| body.to_string())
+}
+
+/// `POST /moto-api/reset` through the proxy: clears moto, the stand-in and the proxy's
+/// rules and log.
+fn reset(emulator: &Emulator) {
+    http(&emulator.proxy, "POST", "/moto-api/reset", "");
+}
+
+/// Replaces the fault proxy's rules (see tests/rig/README.md for their fields).
+pub fn faults(rules: serde_json::Value) {
+    let emulator = EMULATOR.get_or_init(start);
+    let body = serde_json::json!({ "rules": rules, "seed": 7 }).to_string();
+    http(&emulator.proxy, "POST", "/fault-proxy/rules", &body);
+}
+
+/// Every request the proxy saw since the reset: `{ service, operation, fault, code, status }`.
+pub fn proxy_log() -> Vec<serde_json::Value> {
+    let emulator = EMULATOR.get_or_init(start);
+    let body = http(&emulator.proxy, "GET", "/fault-proxy/log", "");
+    serde_json::from_str(&body).expect("the proxy's log is JSON")
 }
 
 static EMULATOR: OnceLock<Emulator> = OnceLock::new();
@@ -109,7 +140,7 @@ pub fn aws_test() -> (MutexGuard<'static, ()>, Test) {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let emulator = EMULATOR.get_or_init(start);
-    reset(&emulator.moto);
+    reset(emulator);
     let test = Test::new()
         .env("AWS_ENDPOINT_URL", &emulator.moto)
         .env("AWS_ENDPOINT_URL_CODECOMMIT", &emulator.codecommit)
@@ -121,6 +152,19 @@ pub fn aws_test() -> (MutexGuard<'static, ()>, Test) {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/dev/null")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    (guard, test)
+}
+
+/// A test whose AWS calls all go through the fault proxy, with the SDK's own retries on (as
+/// users have them) for the faults the SDK is meant to absorb.
+pub fn aws_test_through_proxy() -> (MutexGuard<'static, ()>, Test) {
+    let (guard, test) = aws_test();
+    let proxy = &EMULATOR.get_or_init(start).proxy;
+    let test = test
+        .env("AWS_ENDPOINT_URL", proxy)
+        .env("AWS_ENDPOINT_URL_CODECOMMIT", proxy)
+        .env("AWS_MAX_ATTEMPTS", "6")
+        .env("RUNBOOK_READ_TIMEOUT", "2");
     (guard, test)
 }
 

@@ -9,6 +9,7 @@ mod aws_services;
 mod aws_tables;
 mod bad_input;
 mod destroy;
+mod faults;
 mod journal;
 mod modules;
 mod plan;

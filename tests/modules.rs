@@ -54,3 +54,38 @@ fn list_files_walks_a_directory_relative_to_the_script() {
         .status(0)
         .stdout_has(r#"= ["buildspec.yml","nginx/Dockerfile"]"#);
 }
+
+/// A runbook copied out of the repository still finds the stdlib: it is built into the
+/// binary, and `check` and `exec` agree; a module file of the same name still wins.
+#[test]
+fn the_stdlib_travels_with_the_binary() {
+    let t = Test::new();
+    t.write(
+        "elsewhere/x.rhai",
+        "import \"aws\" as aws;\nimport \"seed\" as seed;\n\
+         step \"names\" { #{ trust: aws::trust_policy(\"codebuild.amazonaws.com\").Statement[0].Principal.Service,\n\
+                           role: seed::codebuild_role_name(\"p\") } }\n",
+    );
+    t.write(
+        "elsewhere/setup.rhai",
+        include_str!("../runbooks/setup.rhai"),
+    );
+    t.run(&["check", "elsewhere/setup.rhai"]).status(0);
+    t.run(&["check", "elsewhere/x.rhai"]).status(0);
+    t.run(&["exec", "elsewhere/x.rhai"]).status(0);
+    t.run(&["status", "x-1"])
+        .status(0)
+        .stdout_has(r#"= {"role":"codebuild-p-service-role","trust":"codebuild.amazon..."#);
+
+    t.write(
+        "elsewhere/aws.rhai",
+        "fn trust_policy(s) { #{ Statement: [#{ Principal: #{ Service: `mine ${s}` } }] } }\n",
+    );
+    t.write(
+        "elsewhere/y.rhai",
+        "import \"aws\" as aws;\nprint(aws::trust_policy(\"z\").Statement[0].Principal.Service);\n",
+    );
+    t.run(&["exec", "elsewhere/y.rhai"])
+        .status(0)
+        .stdout_is("mine z\n");
+}

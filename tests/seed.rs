@@ -27,7 +27,8 @@ pub fn project(t: &Test) {
     );
 }
 
-/// A VPC, a subnet and a security group made with boto3, as setup's network params.
+/// Setup's params on the emulator: a VPC, a subnet and a security group made with boto3,
+/// and the stand-in image push (moto's CodeBuild never builds).
 pub fn network() -> Vec<String> {
     let (subnet, group) = vpc();
     let ids = [subnet, group];
@@ -36,6 +37,8 @@ pub fn network() -> Vec<String> {
         format!("subnets={}", ids[0]),
         "--param".into(),
         format!("security_groups={}", ids[1]),
+        "--param".into(),
+        "stand_in_push=true".into(),
     ]
 }
 
@@ -129,7 +132,7 @@ assert svc['networkConfiguration']['awsvpcConfiguration']['subnets'] == [SUBNET]
 print('ok')
 "#;
 
-fn check(network: &[String], tag: &str) {
+pub fn check(network: &[String], tag: &str) {
     let subnet = network[1].trim_start_matches("subnets=");
     let code = format!("TAG = {tag:?}\nSUBNET = {subnet:?}\n{CHECK}");
     assert_eq!(boto3(&code).trim(), "ok");
@@ -153,7 +156,7 @@ fn state() -> String {
 }
 
 /// What is left of the seed's resources in every service.
-const LEFT: &str = r#"
+pub const LEFT: &str = r#"
 name = 'example_2022_1126'
 left = {
     'roles': [r['RoleName'] for r in client('iam').list_roles()['Roles']],
@@ -201,13 +204,16 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
     assert_eq!(before[4], 1, "one rule");
     assert_eq!(before[5], serde_json::json!(["codepipeline"]), "one target");
 
-    // A new image tag changes the buildspec, the task definition and the service: only them.
+    // A new image tag changes the buildspec, the task definition and the service, and the
+    // image is built (here: pushed as a stand-in) before the service moves to it: only them.
     let changed = setup(&t, &network, &["--param", "image_tag=v0.96"]);
     assert_eq!(
         changed.mutations(),
         [
             "codecommit CreateCommit",
             "ecs RegisterTaskDefinition",
+            "codepipeline StartPipelineExecution",
+            "ecr PutImage",
             "ecs UpdateService"
         ],
         "{}",
@@ -223,11 +229,48 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
     assert!(after[2].as_str().unwrap_or("").ends_with(":2"), "{after}");
     assert_eq!(after[3], before[3], "the pipeline is untouched");
 
-    // Destroy every run, newest first: nothing of the seed is left in any service.
-    for run in ["setup-3", "setup-2", "setup-1"] {
-        t.run(&["destroy", run]).status(0);
-    }
+    // setup-2 adopted everything setup-1 made: destroying it removes nothing (the other
+    // runs' pipeline keeps its bucket), and says so; its status shows what it adopted.
+    let kept = t.run(&["-v", "destroy", "setup-2"]);
+    kept.status(0)
+        .stderr_has(
+            "kept     artifact bucket (adopted, it existed before this run: s3 bucket \
+                     codepipeline-ap-northeast-1-123456789012; `destroy --include-adopted` \
+                     removes it)",
+        )
+        .stderr_has("kept     ecs service (adopted");
+    assert_eq!(kept.mutations(), Vec::<String>::new(), "{}", kept.stderr);
+    t.run(&["status", "setup-2"])
+        .status(0)
+        .stdout_has("run setup-2: destroyed")
+        .stdout_has("  kept         artifact bucket  line ")
+        .stdout_has("adopted (existed before the run): s3 bucket codepipeline-ap-northeast-1-");
+    t.run(&["plan", "setup.rhai"])
+        .status(0)
+        .stdout_has("run setup-3");
+    // setup-3 made only its commit, task definition revision and image: the revision goes.
+    let third = t.run(&["-v", "destroy", "setup-3"]);
+    third.status(0);
+    assert_eq!(
+        third.mutations(),
+        ["ecs DeregisterTaskDefinition"],
+        "{}",
+        third.stderr
+    );
+    let left: serde_json::Value = serde_json::from_str(boto3(LEFT).trim()).expect("left");
+    assert_eq!(left["buckets"].as_array().map(Vec::len), Some(1), "{left}");
+    assert_eq!(
+        left["pipelines"].as_array().map(Vec::len),
+        Some(1),
+        "{left}"
+    );
+
+    // The run that made them removes them: nothing of the seed is left in any service.
+    t.run(&["destroy", "setup-1"]).status(0);
     assert_eq!(boto3(LEFT).trim(), "{}");
+    t.run(&["plan", "setup.rhai"])
+        .status(0)
+        .stdout_has("run setup-3 was destroyed: every step would run again");
 }
 
 #[test]
@@ -250,7 +293,7 @@ fn plan_lists_every_setup_step_in_order_without_calling_aws() {
     assert_eq!(steps, STEPS, "{}", plan.stdout);
 }
 
-const STEPS: [&str; 17] = [
+const STEPS: [&str; 18] = [
     "account id",
     "codecommit repository",
     "commit assets",
@@ -266,12 +309,13 @@ const STEPS: [&str; 17] = [
     "log group",
     "task execution role",
     "task definition",
+    "image built",
     "ecs service",
     "service stable",
 ];
 
 /// The end state that matters, in counts and names (ids differ from run to run).
-const SHAPE: &str = r#"
+pub const SHAPE: &str = r#"
 name = 'example_2022_1126'
 iam, cc, ev, ecs = client('iam'), client('codecommit'), client('events'), client('ecs')
 head = cc.get_branch(repositoryName=name, branchName='master')['branch']['commitId']
@@ -380,6 +424,7 @@ fn the_docker_hub_and_vpc_options_change_the_buildspec_the_project_and_its_polic
         format!("subnets={}", ids[1]),
         format!("security_groups={}", ids[2]),
         format!("dockerhub_secret_arn={}", ids[3]),
+        "stand_in_push=true".to_string(),
     ];
     let mut args = vec!["exec", "setup.rhai"];
     for p in &params {

@@ -48,6 +48,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "N")]
     pub max_attempts: Option<u32>,
 
+    /// Seconds to wait for an AWS answer to start before the attempt is retried (default 60).
+    #[arg(long, global = true, value_name = "SECS", env = "RUNBOOK_READ_TIMEOUT")]
+    pub read_timeout: Option<f64>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -100,6 +104,9 @@ pub enum Command {
     /// Undo a run's completed steps, newest first.
     Destroy {
         run: String,
+        /// Also remove what the run adopted (found existing) instead of leaving it in place.
+        #[arg(long)]
+        include_adopted: bool,
         #[command(flatten)]
         params: ParamArgs,
     },

@@ -3,21 +3,78 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::aws::clients::AwsOptions;
+use crate::aws::clients::{AwsOptions, READ_TIMEOUT};
 use crate::cli::{Cli, ParamArgs};
 use crate::dsl::params::parse_assignment;
 use crate::error::{Error, Result};
 use crate::output::Verbosity;
 
-pub fn aws_options(cli: &Cli) -> AwsOptions {
-    AwsOptions {
+/// The AWS options, with the SDK's retry settings from the environment checked first: the
+/// SDK panics on a malformed `AWS_MAX_ATTEMPTS` or `AWS_RETRY_MODE`.
+pub fn aws_options(cli: &Cli) -> Result<AwsOptions> {
+    if let Some(text) = std::env::var_os("AWS_MAX_ATTEMPTS") {
+        let text = text.to_string_lossy();
+        if !text.trim().parse::<u32>().is_ok_and(|n| n >= 1) {
+            return Err(Error::Usage(format!(
+                "AWS_MAX_ATTEMPTS={text:?} is not a number of attempts (1 or more)"
+            )));
+        }
+    }
+    if let Some(text) = std::env::var_os("AWS_RETRY_MODE") {
+        let text = text.to_string_lossy();
+        if !["standard", "adaptive"].contains(&text.trim().to_ascii_lowercase().as_str()) {
+            return Err(Error::Usage(format!(
+                "AWS_RETRY_MODE={text:?} is not a retry mode (standard or adaptive)"
+            )));
+        }
+    }
+    if cli.max_attempts == Some(0) {
+        return Err(Error::Usage("--max-attempts must be 1 or more".into()));
+    }
+    let read_timeout = match cli.read_timeout {
+        Some(secs) if secs > 0.0 && secs.is_finite() => Duration::from_secs_f64(secs),
+        Some(_) => return Err(Error::Usage("--read-timeout must be seconds > 0".into())),
+        None => READ_TIMEOUT,
+    };
+    Ok(AwsOptions {
         profile: cli.profile.clone(),
         region: cli.region.clone(),
         endpoint_url: cli.endpoint_url.clone(),
         max_attempts: cli.max_attempts,
+        read_timeout,
+    })
+}
+
+/// The param that names the AWS region: when a run has it, the clients work in that region.
+pub const REGION_PARAM: &str = "region";
+
+/// The AWS options for a run with these params: `--param region=X` (given now or recorded
+/// with the run) builds the clients for X, so the script's region and the clients' region
+/// are one value. `--region` that says otherwise is refused rather than guessed between.
+pub fn for_params(aws: &AwsOptions, params: &BTreeMap<String, Value>) -> Result<AwsOptions> {
+    let mut aws = aws.clone();
+    let Some(value) = params.get(REGION_PARAM) else {
+        return Ok(aws);
+    };
+    let Value::String(region) = value else {
+        return Err(Error::Param {
+            name: REGION_PARAM.into(),
+            message: format!("expected a region name such as \"ap-northeast-1\", got {value}"),
+        });
+    };
+    match &aws.region {
+        Some(cli) if cli != region => Err(Error::Usage(format!(
+            "--region {cli} and param region={region} disagree: the run's region is one value \
+             (give one of them)"
+        ))),
+        _ => {
+            aws.region = Some(region.clone());
+            Ok(aws)
+        }
     }
 }
 

@@ -45,6 +45,15 @@ pub enum Error {
     #[error("{}", .0.message)]
     Script(Box<Diagnostic>),
 
+    /// Some undo actions of a `destroy` failed (each with its diagnostic); the others ran.
+    #[error(
+        "{} undo action{} failed; the rest of the run is undone. Fix the cause and run \
+         `runbook destroy` again: it retries only what is left",
+        .0.len(),
+        if .0.len() == 1 { "" } else { "s" }
+    )]
+    Undo(Vec<Diagnostic>),
+
     #[error("{0}")]
     Interrupted(String),
 
@@ -79,7 +88,7 @@ impl Error {
             | Error::UnknownRun(..)
             | Error::NothingToResume(_) => exit::USAGE,
             Error::Compile(_) => exit::COMPILE,
-            Error::Script(_) => exit::STEP_FAILED,
+            Error::Script(_) | Error::Undo(_) => exit::STEP_FAILED,
             Error::Interrupted(_) => exit::INTERRUPTED,
             Error::Locked { .. }
             | Error::Diverged(_)
@@ -94,6 +103,14 @@ impl Error {
         match self {
             Error::Compile(d) | Error::Script(d) | Error::Diverged(d) => Some(d),
             _ => None,
+        }
+    }
+
+    /// Every diagnostic the error carries: one, or each failed undo's.
+    pub fn diagnostics(&self) -> Vec<&Diagnostic> {
+        match self {
+            Error::Undo(all) => all.iter().collect(),
+            other => other.diagnostic().into_iter().collect(),
         }
     }
 

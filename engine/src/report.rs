@@ -70,11 +70,14 @@ pub fn runs(store: &Store, output: &Output) -> Result<()> {
     Ok(())
 }
 
-fn entry_status(entry: &StepEntry) -> &'static str {
+/// A step's state; in a destroyed run, a completed step that was not undone was kept
+/// (no undo block, or what it claimed was adopted).
+fn entry_status(entry: &StepEntry, destroyed: bool) -> &'static str {
     match (&entry.undo, &entry.outcome) {
         (UndoState::Completed, _) => "undone",
         (UndoState::Failed(_), _) => "undo-failed",
         (UndoState::Started, _) => "undoing",
+        (_, Outcome::Completed { .. }) if destroyed => "kept",
         (_, Outcome::Completed { .. }) => "done",
         (_, Outcome::Failed(_)) => "failed",
         (_, Outcome::Interrupted) => "interrupted",
@@ -87,6 +90,17 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
     let meta = &contents.meta;
     let index = ReplayIndex::from_records(&contents.records);
     let status = live_status(store, meta);
+    let destroyed = meta.status == RunStatus::Destroyed;
+    // What each step made and adopted, from its claims.
+    let owned = |e: &StepEntry, adopted: bool| -> Vec<String> {
+        index
+            .claims(&e.step.label())
+            .into_iter()
+            .flatten()
+            .filter(|(_, a)| **a == adopted)
+            .map(|(resource, _)| resource.clone())
+            .collect()
+    };
     if output.is_json() {
         let steps: Vec<Value> = index
             .entries()
@@ -95,7 +109,8 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
             .map(|(position, e)| {
                 let mut step = json!({
                     "position": position, "name": e.step.name, "occurrence": e.step.occurrence,
-                    "file": e.step.file, "line": e.step.line, "status": entry_status(e),
+                    "file": e.step.file, "line": e.step.line, "status": entry_status(e, destroyed),
+                    "made": owned(e, false), "adopted": owned(e, true),
                 });
                 match &e.outcome {
                     Outcome::Completed {
@@ -156,10 +171,17 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
         };
         output.stdout(&format!(
             "  {:11}  {}  line {}  {detail}",
-            entry_status(entry),
+            entry_status(entry, destroyed),
             entry.step.label(),
             entry.step.line
         ));
+        let adopted = owned(entry, true);
+        if !adopted.is_empty() {
+            output.stdout(&format!(
+                "               adopted (existed before the run): {}",
+                adopted.join(", ")
+            ));
+        }
     }
     if let Some(error) = &meta.error {
         output.stdout(&format!("error: {error}"));
@@ -231,9 +253,12 @@ pub fn plan(store: &Store, session: &Session, output: &Output) -> Result<()> {
         .into_iter()
         .rev()
         .find(|m| m.script == session.path);
+    // A destroyed run made nothing that is still there: every step would run again.
     let index = match &newest {
-        Some(meta) => Some(ReplayIndex::from_records(&store.read(&meta.id)?.records)),
-        None => None,
+        Some(meta) if meta.status != RunStatus::Destroyed => {
+            Some(ReplayIndex::from_records(&store.read(&meta.id)?.records))
+        }
+        _ => None,
     };
     let literals: Vec<&str> = steps
         .iter()
@@ -268,7 +293,11 @@ pub fn plan(store: &Store, session: &Session, output: &Output) -> Result<()> {
         return Ok(());
     }
     let against = newest.as_ref().map_or("no run yet".to_string(), |m| {
-        format!("against run {}", m.id)
+        if m.status == RunStatus::Destroyed {
+            format!("run {} was destroyed: every step would run again", m.id)
+        } else {
+            format!("against run {}", m.id)
+        }
     });
     output.stdout(&format!("plan for {} ({against})", session.name));
     for (i, (step, status, times)) in rows.iter().enumerate() {

@@ -11,6 +11,7 @@ use std::time::Instant;
 use clap::Parser;
 use serde_json::{json, Value};
 
+use crate::aws::bridge::Failure;
 use crate::aws::clients::AwsOptions;
 use crate::cli::{Cli, Command};
 use crate::config;
@@ -63,9 +64,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
 }
 
 fn report_error(output: &Output, error: &Error) -> i32 {
-    match error.diagnostic() {
-        Some(diagnostic) => output.diagnostic(diagnostic),
-        None => output.error(&error.to_string()),
+    for diagnostic in error.diagnostics() {
+        output.diagnostic(diagnostic);
+    }
+    if error.diagnostic().is_none() {
+        output.error(&error.to_string());
     }
     let diagnostic = error
         .diagnostic()
@@ -92,12 +95,13 @@ impl Env {
         params: BTreeMap<String, Value>,
         interrupt: Rc<Interrupt>,
     ) -> Result<Session> {
+        let aws = config::for_params(&self.aws, &params)?;
         Session::prepare(
             path,
             Params::new(params),
             self.output.clone(),
             interrupt,
-            self.aws.clone(),
+            aws,
         )
     }
 }
@@ -106,7 +110,7 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
     let env = Env {
         store: Store::new(&cli.state_dir),
         output: output.clone(),
-        aws: config::aws_options(cli),
+        aws: config::aws_options(cli)?,
     };
     let store = &env.store;
     match &cli.command {
@@ -125,7 +129,11 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
             };
             resume(&env, run.as_deref(), options, params)
         }
-        Command::Destroy { run, .. } => destroy(&env, run, params),
+        Command::Destroy {
+            run,
+            include_adopted,
+            ..
+        } => destroy(&env, run, params, *include_adopted),
         Command::Runs => report::runs(store, output).map(|()| exit::DONE),
         Command::Status { run } => report::status(store, run, output).map(|()| exit::DONE),
         Command::Plan { file } => plan(&env, file),
@@ -164,12 +172,13 @@ fn stem(path: &Path) -> String {
     }
 }
 
-fn exec(env: &Env, file: &Path, params: BTreeMap<String, Value>) -> Result<i32> {
+fn exec(env: &Env, file: &Path, mut params: BTreeMap<String, Value>) -> Result<i32> {
     let (store, output) = (&env.store, &env.output);
     let path = config::script_path(file)?;
     let interrupt = Rc::new(Interrupt::install());
-    let session = env.session(&path, params.clone(), interrupt)?;
+    let session = env.session(&path, params.clone(), interrupt.clone())?;
     session.check_params()?;
+    pin_region(&session, &mut params, &interrupt)?;
     let mut journal = Journal::create(store, &stem(&path), |id| RunMeta {
         id,
         script: session.path.clone(),
@@ -219,6 +228,37 @@ fn newest_unfinished(store: &Store) -> Result<String> {
             store.root().display()
         ))
     })
+}
+
+/// A script that asks for the `region` param and was not given one works in the region of
+/// the SDK's chain (`--region`, `AWS_REGION`, the profile): it is resolved now, before the
+/// first step, and recorded with the run, so `resume` and `destroy` use the same region
+/// whatever the shell they run in says. No region anywhere is a usage error.
+fn pin_region(
+    session: &Session,
+    params: &mut BTreeMap<String, Value>,
+    interrupt: &Interrupt,
+) -> Result<()> {
+    let asks = scan::params(&session.ast).is_some_and(|p| p.contains_key(config::REGION_PARAM));
+    if !asks || params.contains_key(config::REGION_PARAM) {
+        return Ok(());
+    }
+    let region = session
+        .runtime
+        .aws
+        .region(interrupt)
+        .map_err(|failure| match failure {
+            Failure::Aws(error) => Error::Usage(error.message),
+            Failure::Stopped(_) => Error::Interrupted("interrupted".into()),
+        })?
+        .ok_or_else(|| Error::Usage(crate::aws::clients::NO_REGION.into()))?;
+    let value = Value::String(region);
+    session
+        .runtime
+        .params
+        .pin(config::REGION_PARAM, value.clone());
+    params.insert(config::REGION_PARAM.into(), value);
+    Ok(())
 }
 
 /// The run's recorded params, with the given ones applied when the operator allows a change.
@@ -326,12 +366,18 @@ fn resume(
     finish(&session, result, Statuses::RUN, previous, started)
 }
 
-fn destroy(env: &Env, id: &str, given: BTreeMap<String, Value>) -> Result<i32> {
+fn destroy(
+    env: &Env,
+    id: &str,
+    given: BTreeMap<String, Value>,
+    include_adopted: bool,
+) -> Result<i32> {
     let (store, output) = (&env.store, &env.output);
     let Opened {
         mut journal, index, ..
     } = open(store, id, "destroy", output)?;
-    if journal.meta.status == RunStatus::Destroyed {
+    // A destroyed run may still hold what it adopted: --include-adopted goes on to that.
+    if journal.meta.status == RunStatus::Destroyed && !include_adopted {
         output.progress(&format!("run {id} is already destroyed"));
         return Ok(exit::DONE);
     }
@@ -339,6 +385,7 @@ fn destroy(env: &Env, id: &str, given: BTreeMap<String, Value>) -> Result<i32> {
     let interrupt = Rc::new(Interrupt::install());
     let script = journal.meta.script.clone();
     let mut session = env.session(&script, params, interrupt)?;
+    session.runtime.set_include_adopted(include_adopted);
     let previous = journal.meta.status;
     journal.meta.status = RunStatus::Destroying;
     journal.save_meta()?;
@@ -409,7 +456,7 @@ fn finish(
             statuses.failed,
             Some(session.runtime.secrets.redact(&d.message)),
         ),
-        Err(e @ (Error::Param { .. } | Error::Secret { .. })) => (
+        Err(e @ (Error::Param { .. } | Error::Secret { .. } | Error::Undo(_))) => (
             statuses.failed,
             Some(session.runtime.secrets.redact(&e.to_string())),
         ),
@@ -450,6 +497,13 @@ fn finish(
                 format!("fix the cause, then `runbook resume {id}` goes on from this step")
             };
             Err(Error::Script(Box::new(diagnostic.note(hint))))
+        }
+        Err(Error::Undo(mut failures)) => {
+            if let Some(last) = failures.pop() {
+                let hint = format!("fix the cause, then `runbook destroy {id}` goes on");
+                failures.push(last.note(hint));
+            }
+            Err(Error::Undo(failures))
         }
         Err(Error::Interrupted(message)) => Err(Error::Interrupted(format!(
             "run {id} {message}; `runbook resume {id}` goes on"

@@ -13,7 +13,7 @@ use crate::aws::clients::AwsOptions;
 use crate::config;
 use crate::dsl::errors::eval_diagnostic;
 use crate::dsl::params::Params;
-use crate::dsl::runtime::{is_stop, is_token, Mode, Runtime, END_OF_REPLAY};
+use crate::dsl::runtime::{is_stop, is_token, Mode, Runtime, END_OF_REPLAY, UNDO_OF};
 use crate::dsl::suggest::did_you_mean;
 use crate::dsl::{self, scan};
 use crate::error::{Error, Result};
@@ -134,11 +134,15 @@ impl Session {
     }
 
     /// Runs the undo actions a `destroy` replay collected, newest first, skipping those the
-    /// journal says are done. Returns the steps left in place (no undo block).
+    /// journal says are done. An undo that fails is recorded and the others still run (an
+    /// account half torn down is worse than one with a few leftovers); the failures are
+    /// returned together at the end, and a second `destroy` retries only them. Returns the
+    /// steps left in place (no undo block).
     pub fn undo(&mut self, index: &ReplayIndex) -> Result<Vec<String>> {
         dsl::keep_imports(&mut self.engine, &self.ast);
         let output = &self.runtime.output;
         let mut left_in_place = Vec::new();
+        let mut failures = Vec::new();
         let undos = self.runtime.take_undos();
         for (position, entry) in index.entries().iter().enumerate() {
             if entry.is_completed() && !undos.iter().any(|u| u.position == position) {
@@ -171,6 +175,22 @@ impl Session {
                 self.runtime.count_undo(true);
                 continue;
             }
+            if let Some(adopted) = self.runtime.only_adopted(&undo.label) {
+                output.progress(&format!(
+                    "kept     {} (adopted, it existed before this run: {}; `destroy \
+                     --include-adopted` removes it)",
+                    undo.label,
+                    adopted.join(", ")
+                ));
+                output.event(
+                    "step_left_in_place",
+                    json!({ "step": undo.label, "position": undo.position,
+                            "reason": "adopted", "resources": adopted }),
+                );
+                left_in_place.push(undo.label);
+                self.runtime.count_undo(false);
+                continue;
+            }
             self.append(
                 Event::UndoStarted {
                     position: undo.position,
@@ -179,7 +199,7 @@ impl Session {
             )?;
             output.event("undo_started", fields.clone());
             self.runtime
-                .set_current(Some(format!("undo of {}", undo.label)));
+                .set_current(Some(format!("{UNDO_OF}{}", undo.label)));
             let started = Instant::now();
             let result = action.call::<Dynamic>(&self.engine, &self.ast, (undo.value,));
             self.runtime.set_current(None);
@@ -221,11 +241,22 @@ impl Session {
                         },
                         true,
                     )?;
-                    output.progress(&format!("failed   undo of {}", undo.label));
-                    output.event("undo_failed", fields);
-                    return Err(Error::Script(Box::new(diagnostic)));
+                    output.progress(&format!(
+                        "failed   undo of {}: {}",
+                        undo.label,
+                        diagnostic.message.lines().next().unwrap_or_default()
+                    ));
+                    output.event(
+                        "undo_failed",
+                        json!({ "step": undo.label, "position": undo.position,
+                                "message": diagnostic.message }),
+                    );
+                    failures.push(diagnostic);
                 }
             }
+        }
+        if !failures.is_empty() {
+            return Err(Error::Undo(failures));
         }
         Ok(left_in_place)
     }

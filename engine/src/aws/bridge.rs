@@ -4,18 +4,24 @@
 //! call, so scripts that never touch AWS never pay for it.
 //!
 //! A call in flight is cancelled when Ctrl-C arrives or the step's deadline passes: the
-//! future is dropped, which aborts the request.
+//! future is dropped, which aborts the request. A call refused because an IAM change has not
+//! propagated yet (`propagation.rs`) is retried here, so every binding, page and wait poll
+//! gets the same rule, and each retry is shown.
 
 use std::cell::OnceCell;
 use std::future::Future;
-use std::time::Duration;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 use aws_smithy_types::Document;
+use serde_json::json;
 
 use super::binding::Binding;
 use super::clients::{self, AwsOptions, Clients};
 use super::error::CallError;
+use super::propagation;
 use crate::interrupt::{Interrupt, Stop};
+use crate::output::{self, Output};
 
 /// How a call ended without a result.
 #[derive(Debug)]
@@ -28,14 +34,16 @@ pub struct Bridge {
     runtime: OnceCell<tokio::runtime::Runtime>,
     options: AwsOptions,
     clients: OnceCell<Clients>,
+    output: Rc<Output>,
 }
 
 impl Bridge {
-    pub fn new(options: AwsOptions) -> Bridge {
+    pub fn new(options: AwsOptions, output: Rc<Output>) -> Bridge {
         Bridge {
             runtime: OnceCell::new(),
             options,
             clients: OnceCell::new(),
+            output,
         }
     }
 
@@ -72,7 +80,20 @@ impl Bridge {
         Ok(self.clients.get_or_init(|| Clients::new(config)))
     }
 
-    /// Sends one request of `binding`.
+    /// Waits `pause` on the runtime's clock, unless Ctrl-C or the deadline comes first.
+    pub fn sleep(&self, interrupt: &Interrupt, pause: Duration) -> Result<(), Failure> {
+        // The timer is made inside the runtime: tokio's `sleep` panics when called outside.
+        self.block_on(interrupt, async move { tokio::time::sleep(pause).await })
+    }
+
+    /// The region the clients work in, from the options or the SDK's chain.
+    pub fn region(&self, interrupt: &Interrupt) -> Result<Option<String>, Failure> {
+        let config = self.clients(interrupt)?.config();
+        Ok(config.region().map(|r| r.to_string()))
+    }
+
+    /// Sends one request of `binding`, again while AWS answers that an IAM change has not
+    /// reached the service yet (for at most `propagation::BUDGET`).
     pub fn call(
         &self,
         interrupt: &Interrupt,
@@ -80,8 +101,55 @@ impl Bridge {
         input: Document,
     ) -> Result<Document, Failure> {
         let clients = self.clients(interrupt)?;
-        self.block_on(interrupt, (binding.call)(clients, input))?
-            .map_err(Failure::Aws)
+        if clients.config().region().is_none() {
+            return Err(Failure::Aws(CallError::new("NoRegion", clients::NO_REGION)));
+        }
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let error = match self.block_on(interrupt, (binding.call)(clients, input.clone()))? {
+                Ok(output) => return Ok(output),
+                Err(error) => error,
+            };
+            if !propagation::is_propagation(binding.service, binding.operation, &error) {
+                return Err(Failure::Aws(error));
+            }
+            let waited = started.elapsed();
+            let pause = propagation::delay(attempt, propagation::jitter());
+            if waited + pause > propagation::BUDGET {
+                return Err(Failure::Aws(CallError {
+                    message: format!(
+                        "{} (still so after {} of retries: the IAM change did not propagate)",
+                        error.message,
+                        output::duration(waited)
+                    ),
+                    ..error
+                }));
+            }
+            self.output.progress(&format!(
+                "  retry    {} {} in {}: {} (IAM change not visible yet; {} of retries so far)",
+                binding.service,
+                binding.operation,
+                output::duration(pause),
+                error.code,
+                output::duration(waited)
+            ));
+            self.output.event(
+                "aws_retry",
+                json!({
+                    "service": binding.service,
+                    "operation": binding.operation,
+                    "code": error.code,
+                    "message": error.message,
+                    "reason": "propagation",
+                    "attempt": attempt,
+                    "delay_ms": pause.as_millis() as u64,
+                    "waited_ms": waited.as_millis() as u64,
+                }),
+            );
+            self.sleep(interrupt, pause)?;
+            attempt += 1;
+        }
     }
 }
 

@@ -2,19 +2,29 @@
 //! time a binding of that service is called.
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_smithy_types::retry::RetryConfig;
 
 /// The AWS options as given on the command line; everything else comes from the standard
 /// chain (environment, profile files, `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AwsOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
     pub max_attempts: Option<u32>,
+    /// How long to wait for an answer to start before the SDK gives up on the attempt (and
+    /// retries it): without one, a connection that never answers hangs the step.
+    pub read_timeout: Duration,
 }
+
+pub const NO_REGION: &str = "no AWS region is set: give --region REGION (or --param \
+    region=REGION), set AWS_REGION, or put `region = ...` in your AWS profile (`aws configure`)";
+
+/// The AWS CLI's default read timeout.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub async fn load(options: &AwsOptions) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
@@ -28,8 +38,24 @@ pub async fn load(options: &AwsOptions) -> SdkConfig {
         loader = loader.endpoint_url(url);
     }
     if let Some(attempts) = options.max_attempts {
-        loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts.max(1)));
+        // The chain's retry mode (AWS_RETRY_MODE, the profile's retry_mode) stays; only the
+        // number of attempts is the option's.
+        let mut chain = aws_config::default_provider::retry_config::default_provider();
+        if let Some(profile) = &options.profile {
+            chain = chain.profile_name(profile);
+        }
+        let retry = chain
+            .retry_config()
+            .await
+            .with_max_attempts(attempts.max(1));
+        loader = loader.retry_config(retry);
     }
+    loader = loader.timeout_config(
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_millis(3100))
+            .read_timeout(options.read_timeout)
+            .build(),
+    );
     loader.load().await
 }
 

@@ -8,6 +8,7 @@ pub mod document;
 pub mod error;
 pub mod examples;
 pub mod paginate;
+pub mod propagation;
 pub mod resources;
 pub mod schema;
 pub mod script;

@@ -24,6 +24,21 @@ use crate::output;
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
 
 pub fn register(engine: &mut Engine, runtime: &Rc<Runtime>) {
+    let rt = runtime.clone();
+    engine.register_fn(
+        "aws_region",
+        move |ctx: NativeCallContext| -> Result<String> {
+            let pos = ctx.call_position();
+            match rt.aws.region(&rt.interrupt) {
+                Ok(Some(region)) => Ok(region),
+                Ok(None) => Err(runtime_error(super::clients::NO_REGION, pos)),
+                Err(Failure::Aws(error)) => Err(runtime_error(error.message, pos)),
+                Err(Failure::Stopped(stop)) => {
+                    Err(EvalAltResult::ErrorTerminated(stop.token().into(), pos).into())
+                }
+            }
+        },
+    );
     for service in services::SERVICES {
         let mut module = Module::new();
         for binding in services::all().into_iter().filter(|b| b.service == service) {
@@ -79,6 +94,20 @@ fn register_waits(module: &mut Module, service: &str, runtime: &Rc<Runtime>) {
                 "wait_services_stable",
                 move |ctx: NativeCallContext, input: Map, options: Map| {
                     services_stable(&rt, ctx.call_position(), input, options)
+                },
+            );
+            let rt = runtime.clone();
+            module.set_native_fn(
+                "wait_services_inactive",
+                move |ctx: NativeCallContext, input: Map| {
+                    services_inactive(&rt, ctx.call_position(), input, Map::new())
+                },
+            );
+            let rt = runtime.clone();
+            module.set_native_fn(
+                "wait_services_inactive",
+                move |ctx: NativeCallContext, input: Map, options: Map| {
+                    services_inactive(&rt, ctx.call_position(), input, options)
                 },
             );
         }
@@ -162,6 +191,35 @@ fn build(rt: &Runtime, pos: Position, id: &str, options: Map) -> Result<Dynamic>
 }
 
 fn services_stable(rt: &Runtime, pos: Position, input: Map, options: Map) -> Result<Dynamic> {
+    services_wait(
+        rt,
+        pos,
+        input,
+        options,
+        wait::judge_services,
+        "wait_services_stable",
+    )
+}
+
+fn services_inactive(rt: &Runtime, pos: Position, input: Map, options: Map) -> Result<Dynamic> {
+    services_wait(
+        rt,
+        pos,
+        input,
+        options,
+        wait::judge_services_inactive,
+        "wait_services_inactive",
+    )
+}
+
+fn services_wait(
+    rt: &Runtime,
+    pos: Position,
+    input: Map,
+    options: Map,
+    judge: fn(&aws_smithy_types::Document) -> wait::Poll,
+    name: &str,
+) -> Result<Dynamic> {
     let names = input
         .get("services")
         .map(|s| s.to_string())
@@ -171,10 +229,10 @@ fn services_stable(rt: &Runtime, pos: Position, input: Map, options: Map) -> Res
         function: "describe_services",
         what: format!("ECS services {names}"),
         input: document(input, pos)?,
-        judge: wait::judge_services,
+        judge,
         timeout: timeout(&options, pos)?,
     };
-    run_wait(rt, pos, wait, "wait_services_stable")
+    run_wait(rt, pos, wait, name)
 }
 
 fn execution(rt: &Runtime, pos: Position, input: Map, options: Map) -> Result<Dynamic> {

@@ -22,7 +22,7 @@ use crate::interrupt::{Interrupt, Stop};
 use crate::output::{self, Output};
 
 /// The wait functions: (module, function, signature, doc).
-pub const WAITS: [(&str, &str, &str, &str); 3] = [
+pub const WAITS: [(&str, &str, &str, &str); 4] = [
     (
         "codebuild",
         "wait_build",
@@ -34,6 +34,12 @@ pub const WAITS: [(&str, &str, &str, &str); 3] = [
         "wait_services_stable",
         "ecs::wait_services_stable(#{ cluster, services* }[, #{ timeout }])",
         "Waits until every service runs its desired count in a single deployment.",
+    ),
+    (
+        "ecs",
+        "wait_services_inactive",
+        "ecs::wait_services_inactive(#{ cluster, services* }[, #{ timeout }])",
+        "Waits until every deleted service is INACTIVE (or gone), so its cluster can go.",
     ),
     (
         "codepipeline",
@@ -169,26 +175,73 @@ pub fn judge_services(answer: &Document) -> Poll {
     let mut waiting = Vec::new();
     for service in services {
         let name = text(service, &["serviceName"]).unwrap_or("?");
-        if text(service, &["status"]) == Some("INACTIVE") {
+        // ACTIVE, DRAINING (being deleted) or INACTIVE (deleted): only ACTIVE can settle.
+        if let Some(status @ ("INACTIVE" | "DRAINING")) = text(service, &["status"]) {
             return Poll::Failed {
-                code: "ServiceInactive".into(),
-                message: format!("service {name} is INACTIVE"),
+                code: format!("Service{}", title(status)),
+                message: format!("service {name} is {status}: it is being or was deleted"),
             };
         }
         let deployments = match get(service, &["deployments"]) {
-            Some(Document::Array(d)) => d.len(),
-            _ => 0,
+            Some(Document::Array(d)) => d.as_slice(),
+            _ => &[],
         };
+        // A deployment's rolloutState is IN_PROGRESS, COMPLETED or FAILED (the circuit
+        // breaker stopped it): a failed one never becomes stable.
+        if let Some(failed) = deployments
+            .iter()
+            .find(|d| text(d, &["rolloutState"]) == Some("FAILED"))
+        {
+            let reason = text(failed, &["rolloutStateReason"]).unwrap_or("no reason given");
+            return Poll::Failed {
+                code: "DeploymentFailed".into(),
+                message: format!("service {name}: deployment failed: {reason}"),
+            };
+        }
         let running = number(service, &["runningCount"]).unwrap_or(0.0);
         let desired = number(service, &["desiredCount"]).unwrap_or(0.0);
-        if deployments != 1 || running != desired {
+        let pending = number(service, &["pendingCount"]).unwrap_or(0.0);
+        if deployments.len() != 1 || running != desired {
+            let rollout = deployments
+                .iter()
+                .find(|d| text(d, &["status"]) == Some("PRIMARY"))
+                .and_then(|d| text(d, &["rolloutState"]))
+                .map(|state| format!(", rollout {state}"))
+                .unwrap_or_default();
             waiting.push(format!(
-                "{name}: {running}/{desired} running, {deployments} deployments"
+                "{name}: {running}/{desired} running, {pending} pending, {} deployments{rollout}",
+                deployments.len()
             ));
         }
     }
     if waiting.is_empty() {
         Poll::Done("stable".into())
+    } else {
+        Poll::Waiting(waiting.join("; "))
+    }
+}
+
+/// ECS `DescribeServices` after a delete: done when every service is INACTIVE or gone, so
+/// that the cluster can be deleted (AWS refuses while a service is DRAINING).
+pub fn judge_services_inactive(answer: &Document) -> Poll {
+    let mut waiting = Vec::new();
+    if let Some(Document::Array(services)) = get(answer, &["services"]) {
+        for service in services {
+            let name = text(service, &["serviceName"]).unwrap_or("?");
+            match text(service, &["status"]) {
+                Some("INACTIVE") => {}
+                status => {
+                    let running = number(service, &["runningCount"]).unwrap_or(0.0);
+                    waiting.push(format!(
+                        "{name}: {}, {running} running",
+                        status.unwrap_or("?")
+                    ));
+                }
+            }
+        }
+    }
+    if waiting.is_empty() {
+        Poll::Done("inactive".into())
     } else {
         Poll::Waiting(waiting.join("; "))
     }
@@ -296,7 +349,7 @@ pub fn wait(
 }
 
 fn sleep(bridge: &Bridge, interrupt: &Interrupt, pause: Duration) -> Result<(), Stop> {
-    match bridge.block_on(interrupt, tokio::time::sleep(pause)) {
+    match bridge.sleep(interrupt, pause) {
         Ok(()) => Ok(()),
         Err(Failure::Stopped(stop)) => Err(stop),
         Err(Failure::Aws(_)) => interrupt.sleep(pause),
@@ -307,7 +360,7 @@ fn sleep(bridge: &Bridge, interrupt: &Interrupt, pause: Duration) -> Result<(), 
 mod tests {
     use aws_smithy_types::{Document, Number};
 
-    use super::{judge_build, judge_execution, judge_services, Poll};
+    use super::{judge_build, judge_execution, judge_services, judge_services_inactive, Poll};
 
     fn doc(value: serde_json::Value) -> Document {
         match value {
@@ -366,7 +419,7 @@ mod tests {
         );
         assert_eq!(
             judge_services(&rolling),
-            Poll::Waiting("web: 1/1 running, 2 deployments".into())
+            Poll::Waiting("web: 1/1 running, 0 pending, 2 deployments".into())
         );
         let stable = doc(
             serde_json::json!({ "services": [{ "serviceName": "web", "status": "ACTIVE",
@@ -378,6 +431,55 @@ mod tests {
         );
         assert!(
             matches!(judge_services(&missing), Poll::Failed { code, .. } if code == "ServiceNotFound")
+        );
+        let draining = doc(
+            serde_json::json!({ "services": [{ "serviceName": "web", "status": "DRAINING",
+            "desiredCount": 0, "runningCount": 1, "deployments": [{}] }] }),
+        );
+        assert!(
+            matches!(judge_services(&draining), Poll::Failed { code, .. } if code == "ServiceDraining")
+        );
+        let broken = doc(serde_json::json!({ "services": [{ "serviceName": "web",
+            "status": "ACTIVE", "desiredCount": 1, "runningCount": 0, "deployments": [{
+                "status": "PRIMARY", "rolloutState": "FAILED",
+                "rolloutStateReason": "ECS deployment circuit breaker: tasks failed to start." }] }] }));
+        assert_eq!(
+            judge_services(&broken),
+            Poll::Failed {
+                code: "DeploymentFailed".into(),
+                message: "service web: deployment failed: ECS deployment circuit breaker: \
+                          tasks failed to start."
+                    .into()
+            }
+        );
+        let starting = doc(serde_json::json!({ "services": [{ "serviceName": "web",
+            "status": "ACTIVE", "desiredCount": 1, "runningCount": 0, "pendingCount": 1,
+            "deployments": [{ "status": "PRIMARY", "rolloutState": "IN_PROGRESS" }] }] }));
+        assert_eq!(
+            judge_services(&starting),
+            Poll::Waiting("web: 0/1 running, 1 pending, 1 deployments, rollout IN_PROGRESS".into())
+        );
+    }
+
+    #[test]
+    fn deleted_services_are_waited_for_until_inactive() {
+        let draining = doc(serde_json::json!({ "services": [{ "serviceName": "web",
+            "status": "DRAINING", "runningCount": 1 }] }));
+        assert_eq!(
+            judge_services_inactive(&draining),
+            Poll::Waiting("web: DRAINING, 1 running".into())
+        );
+        let gone = doc(serde_json::json!({ "services": [{ "serviceName": "web",
+            "status": "INACTIVE" }], "failures": [] }));
+        assert_eq!(
+            judge_services_inactive(&gone),
+            Poll::Done("inactive".into())
+        );
+        let missing = doc(serde_json::json!({ "services": [],
+            "failures": [{ "arn": "arn:x", "reason": "MISSING" }] }));
+        assert_eq!(
+            judge_services_inactive(&missing),
+            Poll::Done("inactive".into())
         );
     }
 

@@ -16,7 +16,7 @@ use crate::error::Error;
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
 
 /// Each builtin's signature and doc line, for the REPL's completion and `:help`.
-pub const BUILTINS: [(&str, &str); 11] = [
+pub const BUILTINS: [(&str, &str); 15] = [
     ("param(name[, default])", "a param of the run, typed like its default"),
     ("secret(name)", "a secret: env RUNBOOK_SECRET_<NAME>, the params file, the terminal, or secretsmanager:NAME"),
     ("log(value)", "a line on stderr (a `log` event with --json)"),
@@ -28,6 +28,10 @@ pub const BUILTINS: [(&str, &str); 11] = [
     ("file_exists(path)", "whether the path exists"),
     ("write_file(path, text)", "writes a file (changes the world: inside a step)"),
     ("append_file(path, text)", "appends to a file (changes the world: inside a step)"),
+    ("step_token()", "a token the same on every attempt of this step in this run (an idempotency token); fresh outside a step"),
+    ("claim(resource, existed)", "inside a step: records that it found `resource` (adopted) or makes it; returns whether it is adopted"),
+    ("adopted(resource)", "in an undo: whether its step adopted `resource` (leave it in place), false with destroy --include-adopted"),
+    ("aws_region()", "the region the AWS bindings call: --region, param region, AWS_REGION or the profile"),
 ];
 
 /// A builtin's name, from its signature in `BUILTINS`.
@@ -56,6 +60,17 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
             r.output.log(&value.to_string())
         }
     });
+
+    let r = rt.clone();
+    engine.register_fn(
+        "claim",
+        move |resource: &str, existed: bool| -> Result<bool> { r.claim(resource, existed) },
+    );
+    let r = rt.clone();
+    engine.register_fn("adopted", move |resource: &str| r.adopted(resource));
+
+    let r = rt.clone();
+    engine.register_fn("step_token", move || step_token(&r));
 
     let r = rt.clone();
     engine.register_fn("param", move |ctx: NativeCallContext, name: &str| {
@@ -186,6 +201,24 @@ fn param(
             ctx.call_position(),
         )
     })
+}
+
+/// The same text on every attempt of the current step in this run, and another in any
+/// other step or run: what AWS's idempotency tokens (StartBuild's `idempotencyToken`,
+/// `clientToken`, `clientRequestToken`) want, and a mark to find a step's own resources by
+/// when it runs again after a crash.
+fn step_token(rt: &Runtime) -> String {
+    use sha2::{Digest, Sha256};
+    // Outside a step (the REPL, ad hoc) there is no attempt to repeat: a fresh token.
+    let step = rt.current_step().unwrap_or_else(|| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        format!("ad hoc {}", now.map_or(0, |d| d.as_nanos()))
+    });
+    let run = rt
+        .with_journal(|j| j.id().to_string())
+        .unwrap_or_else(|| format!("ad-hoc-{}", std::process::id()));
+    let digest = Sha256::digest(format!("{run}\n{step}").as_bytes());
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 fn sleep(rt: &Runtime, ctx: &NativeCallContext, secs: f64) -> Result<()> {

@@ -8,6 +8,7 @@ pub mod runtime;
 pub mod scan;
 pub mod secrets;
 pub mod source;
+pub mod stdlib;
 pub mod step;
 pub mod suggest;
 pub mod value;
@@ -51,8 +52,9 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
     engine
 }
 
-/// Where `import "name" as x;` looks: next to the script, then in the project's `stdlib/`
-/// (the nearest one above the script, or `RUNBOOK_STDLIB`).
+/// Where `import "name" as x;` looks on disk: next to the script, then in the project's
+/// `stdlib/` (the nearest one above the script, or `RUNBOOK_STDLIB`). The stdlib built into
+/// the binary comes after these.
 pub fn module_dirs(script_dir: &Path) -> Vec<PathBuf> {
     let stdlib = std::env::var_os("RUNBOOK_STDLIB")
         .map(PathBuf::from)
@@ -72,6 +74,7 @@ fn modules(script_dir: &Path) -> ModuleResolversCollection {
     for dir in module_dirs(script_dir) {
         resolvers.push(FileModuleResolver::new_with_path(dir));
     }
+    resolvers.push(stdlib::EmbeddedResolver);
     resolvers
 }
 

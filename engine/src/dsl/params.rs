@@ -2,6 +2,7 @@
 //! text; it takes the type of the script's default (`--param count=3` is the integer 3 when
 //! the default is an integer), so scripts never parse numbers themselves.
 
+use std::cell::{Ref, RefCell};
 use std::collections::BTreeMap;
 
 use rhai::Dynamic;
@@ -11,20 +12,29 @@ use super::value::from_json;
 
 #[derive(Debug, Clone, Default)]
 pub struct Params {
-    given: BTreeMap<String, Value>,
+    given: RefCell<BTreeMap<String, Value>>,
 }
 
 impl Params {
     pub fn new(given: BTreeMap<String, Value>) -> Params {
-        Params { given }
+        Params {
+            given: RefCell::new(given),
+        }
     }
 
-    pub fn given(&self) -> &BTreeMap<String, Value> {
-        &self.given
+    pub fn given(&self) -> Ref<'_, BTreeMap<String, Value>> {
+        self.given.borrow()
+    }
+
+    /// Fixes a param the run did not give, before the script runs: the AWS region resolved
+    /// from the SDK's chain is recorded so that a resume works in the same region.
+    pub fn pin(&self, name: &str, value: Value) {
+        self.given.borrow_mut().insert(name.to_string(), value);
     }
 
     pub fn get(&self, name: &str, default: Option<&Dynamic>) -> Result<Dynamic, String> {
-        let Some(value) = self.given.get(name) else {
+        let given = self.given.borrow();
+        let Some(value) = given.get(name) else {
             return default.cloned().ok_or_else(|| {
                 format!("missing: give it with --param {name}=VALUE or in the params file")
             });

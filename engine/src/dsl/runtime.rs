@@ -29,6 +29,9 @@ use crate::output::{self, Output};
 
 type EvalResult<T> = Result<T, Box<EvalAltResult>>;
 
+/// How an undo action shows as the current step: `undo of <label>`.
+pub const UNDO_OF: &str = "undo of ";
+
 /// Why the script was stopped from inside (carried out by `EvalAltResult::ErrorTerminated`).
 pub const STOP_TOKEN: &str = "runbook:stop";
 
@@ -87,6 +90,8 @@ struct State {
     stop: Option<Error>,
     undos: Vec<Undo>,
     counts: Counts,
+    /// `destroy --include-adopted`: undo adopted resources too.
+    include_adopted: bool,
 }
 
 pub struct Runtime {
@@ -111,7 +116,7 @@ impl Runtime {
         aws: AwsOptions,
     ) -> Runtime {
         Runtime {
-            aws: Bridge::new(aws),
+            aws: Bridge::new(aws, output.clone()),
             secrets: output.secrets().clone(),
             output,
             params,
@@ -130,6 +135,7 @@ impl Runtime {
                 stop: None,
                 undos: Vec::new(),
                 counts: Counts::default(),
+                include_adopted: false,
             }),
         }
     }
@@ -181,7 +187,12 @@ impl Runtime {
                 return Some(found);
             }
         }
-        None
+        let text = super::stdlib::embedded(name)?;
+        let found = (super::stdlib::display_name(name), Rc::from(text));
+        self.sources
+            .borrow_mut()
+            .insert(name.to_string(), found.clone());
+        Some(found)
     }
 
     pub fn source(&self, name: &str) -> Option<Rc<str>> {
@@ -256,6 +267,70 @@ impl Runtime {
             .as_ref()
             .filter(|(_, m)| m == message)
             .map(|(step, _)| step.clone())
+    }
+
+    pub fn set_include_adopted(&self, include: bool) {
+        self.state.borrow_mut().include_adopted = include;
+    }
+
+    /// `claim(resource, existed)`: records, inside a step, whether `resource` was found
+    /// existing (adopted) or is about to be made by it, and returns whether it counts as
+    /// adopted. The first claim of a resource in a step stands: when the step runs again
+    /// after a crash and finds what its first attempt made, it is still its own. Outside a
+    /// step (and in the REPL, which journals nothing) it only answers `existed`.
+    pub fn claim(&self, resource: &str, existed: bool) -> EvalResult<bool> {
+        let label = {
+            let state = self.state.borrow();
+            let Some(label) = state.current.clone() else {
+                return Ok(existed);
+            };
+            if label.starts_with(UNDO_OF) {
+                return Ok(existed);
+            }
+            if let Some(adopted) = state.index.claims(&label).and_then(|c| c.get(resource)) {
+                return Ok(*adopted);
+            }
+            label
+        };
+        self.record(
+            Event::Claimed {
+                step: label,
+                resource: resource.to_string(),
+                adopted: existed,
+            },
+            true,
+        )?;
+        Ok(existed)
+    }
+
+    /// `adopted(resource)`: whether the step being undone (or running) adopted `resource`
+    /// rather than made it, so that its undo leaves it in place. Always false under
+    /// `destroy --include-adopted`.
+    pub fn adopted(&self, resource: &str) -> bool {
+        let state = self.state.borrow();
+        let Some(current) = &state.current else {
+            return false;
+        };
+        let label = current.strip_prefix(UNDO_OF).unwrap_or(current);
+        !state.include_adopted
+            && state
+                .index
+                .claims(label)
+                .and_then(|c| c.get(resource))
+                .copied()
+                .unwrap_or(false)
+    }
+
+    /// Whether a completed step adopted everything it claimed (and claimed something): its
+    /// undo has nothing of its own to remove.
+    pub fn only_adopted(&self, label: &str) -> Option<Vec<String>> {
+        let state = self.state.borrow();
+        if state.include_adopted {
+            return None;
+        }
+        let claims = state.index.claims(label)?;
+        (!claims.is_empty() && claims.values().all(|adopted| *adopted))
+            .then(|| claims.keys().cloned().collect())
     }
 
     pub fn current_step(&self) -> Option<String> {

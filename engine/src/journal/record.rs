@@ -62,6 +62,14 @@ pub enum Event {
         position: usize,
         error: RecordedError,
     },
+    /// Inside the step labelled `step`, a resource was found existing (`adopted`) or was
+    /// about to be made. Recorded before the make, so a repeat of the step after a crash
+    /// still knows the resource is its own.
+    Claimed {
+        step: String,
+        resource: String,
+        adopted: bool,
+    },
 }
 
 /// A step's identity: its name, how many steps of that name ran before it in the run, and a

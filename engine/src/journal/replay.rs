@@ -1,6 +1,9 @@
 //! The replay index: the journal folded into what each step position last did. Later records
 //! win: a step that ran again replaces its entry, `Rewound` forgets every position from its
-//! own on.
+//! own on. Claims (what a step made or adopted) are kept by step label and never forgotten:
+//! the first claim of a resource in a step is the truth, whatever later attempts find.
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -43,6 +46,8 @@ impl StepEntry {
 #[derive(Debug, Default, Clone)]
 pub struct ReplayIndex {
     entries: Vec<StepEntry>,
+    /// step label → resource → adopted (true) or made (false).
+    claims: BTreeMap<String, BTreeMap<String, bool>>,
 }
 
 impl ReplayIndex {
@@ -95,7 +100,23 @@ impl ReplayIndex {
             Event::UndoFailed { position, error } => {
                 self.set_undo(*position, UndoState::Failed(error.clone()))
             }
+            Event::Claimed {
+                step,
+                resource,
+                adopted,
+            } => {
+                self.claims
+                    .entry(step.clone())
+                    .or_default()
+                    .entry(resource.clone())
+                    .or_insert(*adopted);
+            }
         }
+    }
+
+    /// What the step labelled `step` claimed: resource → adopted.
+    pub fn claims(&self, step: &str) -> Option<&BTreeMap<String, bool>> {
+        self.claims.get(step)
     }
 
     fn set_outcome(&mut self, position: usize, outcome: Outcome) {
@@ -177,5 +198,20 @@ mod tests {
         index.apply(&Event::Rewound { position: 1 });
         assert_eq!(index.entries().len(), 1);
         assert_eq!(index.position_of("a"), Some(0));
+    }
+
+    #[test]
+    fn the_first_claim_of_a_resource_in_a_step_stands() {
+        let mut index = ReplayIndex::default();
+        let claim = |adopted| Event::Claimed {
+            step: "bucket".into(),
+            resource: "s3 bucket b".into(),
+            adopted,
+        };
+        index.apply(&claim(false));
+        index.apply(&Event::Rewound { position: 0 });
+        index.apply(&claim(true));
+        assert!(!index.claims("bucket").unwrap()["s3 bucket b"]);
+        assert!(index.claims("other").is_none());
     }
 }

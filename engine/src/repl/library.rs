@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rhai::{Engine, FnAccess, Module, Position, Shared};
 
-use crate::dsl;
+use crate::dsl::{self, stdlib};
 
 pub struct ScriptFn {
     pub name: String,
@@ -46,27 +46,38 @@ pub fn functions_of(module: &Module) -> Vec<ScriptFn> {
     functions
 }
 
-/// Imports every module of the stdlib that `base_dir` sees as a static module named after
-/// its file; one that does not compile is skipped with the reason.
+/// Imports every stdlib module, each as a static module named after its file: those of the
+/// `stdlib/` directory that `base_dir` sees, then the built-in ones it does not override. One
+/// that does not compile is skipped with the reason.
 pub fn import_all(engine: &mut Engine, base_dir: &Path) -> (Vec<LibraryModule>, Vec<String>) {
     let mut modules = Vec::new();
     let mut problems = Vec::new();
     let dirs = dsl::module_dirs(base_dir);
-    let Some(stdlib) = dirs.get(1) else {
-        return (modules, problems);
-    };
-    let mut files: Vec<_> = std::fs::read_dir(stdlib)
+    let mut files: Vec<_> = dirs
+        .get(1)
+        .and_then(|stdlib| std::fs::read_dir(stdlib).ok())
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
+        .filter_map(|p| {
+            let alias = p.file_stem()?.to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&p).unwrap_or_default();
+            Some((alias, p.display().to_string(), text))
+        })
         .collect();
+    for (alias, text) in stdlib::EMBEDDED {
+        if !files.iter().any(|(name, ..)| name == alias) {
+            files.push((
+                alias.to_string(),
+                stdlib::display_name(alias),
+                text.to_string(),
+            ));
+        }
+    }
     files.sort();
-    for file in files {
-        let Some(alias) = file.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
-            continue;
-        };
+    for (alias, shown, text) in files {
         let resolved: Result<Shared<Module>, _> =
             engine
                 .module_resolver()
@@ -76,11 +87,11 @@ pub fn import_all(engine: &mut Engine, base_dir: &Path) -> (Vec<LibraryModule>, 
                 modules.push(LibraryModule {
                     alias: alias.clone(),
                     functions: functions_of(&module),
-                    text: std::fs::read_to_string(&file).unwrap_or_default(),
+                    text,
                 });
                 engine.register_static_module(alias, module);
             }
-            Err(error) => problems.push(format!("{}: {error}", file.display())),
+            Err(error) => problems.push(format!("{shown}: {error}")),
         }
     }
     (modules, problems)

@@ -582,6 +582,78 @@ async fn delete_objects(c: &Clients, input: Document) -> Result<Document, CallEr
     })
 }
 
+const LIST_OBJECT_VERSIONS: Table = &[
+    ("Bucket", true),
+    ("Delimiter", false),
+    ("EncodingType", false),
+    ("KeyMarker", false),
+    ("MaxKeys", false),
+    ("Prefix", false),
+    ("VersionIdMarker", false),
+    ("ExpectedBucketOwner", false),
+    ("RequestPayer", false),
+];
+
+async fn list_object_versions(c: &Clients, input: Document) -> Result<Document, CallError> {
+    let mut i = Input::new(input, LIST_OBJECT_VERSIONS)?;
+    let out = c
+        .s3()
+        .list_object_versions()
+        .set_bucket(i.string("Bucket")?)
+        .set_delimiter(i.string("Delimiter")?)
+        .set_encoding_type(i.enumeration("EncodingType", EncodingType::values())?)
+        .set_key_marker(i.string("KeyMarker")?)
+        .set_max_keys(i.int("MaxKeys")?)
+        .set_prefix(i.string("Prefix")?)
+        .set_version_id_marker(i.string("VersionIdMarker")?)
+        .set_expected_bucket_owner(i.string("ExpectedBucketOwner")?)
+        .set_request_payer(i.enumeration("RequestPayer", RequestPayer::values())?)
+        .send()
+        .await
+        .map_err(CallError::from_sdk)?;
+    let versions = out
+        .versions()
+        .iter()
+        .map(|v| {
+            doc! {
+                "Key" => v.key(),
+                "VersionId" => v.version_id(),
+                "IsLatest" => v.is_latest(),
+                "LastModified" => v.last_modified(),
+                "ETag" => v.e_tag(),
+                "Size" => v.size(),
+                "StorageClass" => v.storage_class().map(|s| s.as_str()),
+                "Owner" => v.owner().map(owner),
+            }
+        })
+        .collect::<Vec<_>>();
+    let markers = out
+        .delete_markers()
+        .iter()
+        .map(|m| {
+            doc! {
+                "Key" => m.key(),
+                "VersionId" => m.version_id(),
+                "IsLatest" => m.is_latest(),
+                "LastModified" => m.last_modified(),
+                "Owner" => m.owner().map(owner),
+            }
+        })
+        .collect::<Vec<_>>();
+    Ok(doc! {
+        "IsTruncated" => out.is_truncated(),
+        "KeyMarker" => out.key_marker(),
+        "VersionIdMarker" => out.version_id_marker(),
+        "NextKeyMarker" => out.next_key_marker(),
+        "NextVersionIdMarker" => out.next_version_id_marker(),
+        "Versions" => versions,
+        "DeleteMarkers" => markers,
+        "Name" => out.name(),
+        "Prefix" => out.prefix(),
+        "MaxKeys" => out.max_keys(),
+    })
+}
+
 table_bindings!("s3" {
     create_bucket "CreateBucket" CREATE_BUCKET
         "Creates a new S3 bucket; outside us-east-1, give CreateBucketConfiguration.LocationConstraint.";
@@ -603,6 +675,8 @@ table_bindings!("s3" {
         "Retrieves the PublicAccessBlock configuration for an S3 bucket.";
     list_objects_v2 "ListObjectsV2" LIST_OBJECTS_V2
         "Returns some or all (up to 1,000) of the objects in a bucket with each request.";
+    list_object_versions "ListObjectVersions" LIST_OBJECT_VERSIONS
+        "Returns metadata about all versions of the objects in a bucket (up to 1,000 a page).";
     put_object "PutObject" PUT_OBJECT
         "Adds an object to a bucket; Body is a string (its UTF-8 bytes) or an array of bytes.";
     get_object "GetObject" GET_OBJECT
