@@ -4,6 +4,7 @@ mod emulator;
 mod pty;
 mod test;
 
+mod aws_config;
 mod aws_generic;
 mod aws_services;
 mod aws_tables;

@@ -179,6 +179,7 @@ fn exec(env: &Env, file: &Path, mut params: BTreeMap<String, Value>) -> Result<i
     let session = env.session(&path, params.clone(), interrupt.clone())?;
     session.check_params()?;
     pin_region(&session, &mut params, &interrupt)?;
+    check_credentials(&session, &interrupt)?;
     let mut journal = Journal::create(store, &stem(&path), |id| RunMeta {
         id,
         script: session.path.clone(),
@@ -259,6 +260,24 @@ fn pin_region(
         .pin(config::REGION_PARAM, value.clone());
     params.insert(config::REGION_PARAM.into(), value);
     Ok(())
+}
+
+/// A script that may call AWS needs credentials: none found is one line that says what was
+/// tried and how to fix it, before any run is recorded.
+fn check_credentials(session: &Session, interrupt: &Interrupt) -> Result<()> {
+    if !scan::may_call_aws(&session.ast, &crate::aws::script::functions_by_module()) {
+        return Ok(());
+    }
+    match session.runtime.aws.check_credentials(interrupt) {
+        Ok(()) => Ok(()),
+        Err(Failure::Stopped(_)) => Err(Error::Interrupted("interrupted".into())),
+        Err(Failure::Aws(error)) => Err(Error::Usage(format!(
+            "no AWS credentials ({}; tried the environment, the profile files, SSO, web \
+             identity and container/instance metadata): run `aws configure`, set \
+             AWS_PROFILE, or for the local emulator `eval \"$(scripts/local-aws up)\"`",
+            crate::report::shorten(&error.message, 160)
+        ))),
+    }
 }
 
 /// The run's recorded params, with the given ones applied when the operator allows a change.

@@ -86,6 +86,22 @@ impl Bridge {
         self.block_on(interrupt, async move { tokio::time::sleep(pause).await })
     }
 
+    /// Resolves the credentials the calls will sign with (the SDK's chain: environment,
+    /// profile files, SSO, web identity, container and instance metadata).
+    pub fn check_credentials(&self, interrupt: &Interrupt) -> Result<(), Failure> {
+        use aws_credential_types::provider::ProvideCredentials;
+        let clients = self.clients(interrupt)?;
+        let Some(provider) = clients.config().credentials_provider() else {
+            return Err(Failure::Aws(CallError::new("NoCredentials", "no provider")));
+        };
+        self.block_on(
+            interrupt,
+            async move { provider.provide_credentials().await },
+        )?
+        .map(drop)
+        .map_err(|e| Failure::Aws(CallError::new("NoCredentials", e.to_string())))
+    }
+
     /// The region the clients work in, from the options or the SDK's chain.
     pub fn region(&self, interrupt: &Interrupt) -> Result<Option<String>, Failure> {
         let config = self.clients(interrupt)?.config();

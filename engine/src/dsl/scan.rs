@@ -181,6 +181,20 @@ const LANGUAGE_FUNCTIONS: [&str; 10] = [
 
 /// Calls to functions that exist nowhere. `modules` lists the functions of each static
 /// module (`ecr` → `create_repository`, ...), so `ecr::creat_repository` is caught too.
+/// Whether running the script may call AWS: a call into one of `modules` (the AWS
+/// services), or an `import` (a module may call them; the stdlib's do).
+pub fn may_call_aws(ast: &AST, modules: &BTreeMap<&str, Vec<&str>>) -> bool {
+    let mut found = false;
+    ast.walk(&mut |path: &[ASTNode]| {
+        found |= matches!(path.last(), Some(ASTNode::Stmt(Stmt::Import(..))));
+        !found
+    });
+    each_call(ast, |call, _| {
+        found |= call.is_qualified() && modules.contains_key(call.namespace.to_string().as_str());
+    });
+    found
+}
+
 pub fn unknown_calls(
     ast: &AST,
     engine: &Engine,
