@@ -115,3 +115,32 @@ fn runs_lists_every_run_with_its_status() {
     assert_eq!(rows[0][..3], ["steps-1", "done", "3/3"]);
     assert_eq!(rows[1][..3], ["bad-1", "failed", "0/1"]);
 }
+
+/// The disk fills up in the middle of a run: the run stops with an error that names the
+/// journal and the cause, the journal still ends on a whole record, and once there is room
+/// the run resumes where it stopped.
+#[test]
+fn a_full_disk_mid_run_stops_with_a_clear_error_and_the_journal_stays_valid() {
+    let t = Test::new();
+    let steps: String = (1..=40)
+        .map(|i| format!("step \"s{i}\" {{ \"{}\" }}\n", "v".repeat(40)))
+        .collect();
+    t.write("many.rhai", &steps);
+    let full = t.run_with_file_limit(&["exec", "many.rhai"], 6000);
+    full.status(4)
+        .stderr_has("error: cannot write ")
+        .stderr_has("journal.jsonl: File too large (os error 27)");
+    let journal = t.read(".runbook/runs/many-1/journal.jsonl");
+    assert!(journal.len() <= 6000, "{}", journal.len());
+    assert!(journal.ends_with("\"}\n"), "ends on a whole record");
+    t.run(&["status", "many-1"])
+        .status(0)
+        .stdout_has("  done         s1  line 1");
+    let resumed = t.run(&["resume", "many-1"]);
+    resumed.status(0);
+    assert!(!resumed.stderr.contains("torn"), "{}", resumed.stderr);
+    t.run(&["status", "many-1"])
+        .status(0)
+        .stdout_has("run many-1: done")
+        .stdout_has("  done         s40  line 40");
+}

@@ -185,6 +185,40 @@ impl Test {
         finished(args, output.status.code(), output.stdout, output.stderr)
     }
 
+    /// Runs the binary with more environment for this command only.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Ran {
+        let mut command = self.command(args);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = command.output().expect("run the runbook binary");
+        finished(args, output.status.code(), output.stdout, output.stderr)
+    }
+
+    /// Runs the binary as if its disk filled up once its files reach `bytes`: the process's
+    /// file size limit (writes past it fail with EFBIG, as they fail with ENOSPC on a full
+    /// disk; SIGXFSZ is ignored so the write fails instead of killing the process).
+    pub fn run_with_file_limit(&self, args: &[&str], bytes: u64) -> Ran {
+        use std::os::unix::process::CommandExt;
+        let mut command = self.command(args);
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                let limit = libc::rlimit {
+                    rlim_cur: bytes,
+                    rlim_max: libc::RLIM_INFINITY,
+                };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let output = command.output().expect("run the runbook binary");
+        finished(args, output.status.code(), output.stdout, output.stderr)
+    }
+
     /// Runs the binary with `input` piped to its standard input.
     pub fn run_stdin(&self, args: &[&str], input: &str) -> Ran {
         let mut child = self

@@ -112,6 +112,7 @@ impl Journal {
             event,
         };
         let line = encode(&record);
+        let before = self.file.metadata().map(|m| m.len());
         let written = self.file.write_all(line.as_bytes()).and_then(|()| {
             if durable {
                 self.file.sync_data()
@@ -119,7 +120,17 @@ impl Journal {
                 Ok(())
             }
         });
-        written.map_err(|e| Error::state(format!("cannot write {}", self.path().display()), e))?;
+        if let Err(error) = written {
+            // A full disk or a file size limit can take half a line: cut it off again, so
+            // the journal ends on a whole record whatever is written to it next.
+            if let Ok(len) = before {
+                let _ = self.file.set_len(len);
+            }
+            return Err(Error::state(
+                format!("cannot write {}", self.path().display()),
+                error,
+            ));
+        }
         self.next_seq += 1;
         Ok(())
     }
