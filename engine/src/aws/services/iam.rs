@@ -124,6 +124,26 @@ async fn create_role(c: &Clients, input: Document) -> Result<Document, CallError
     Ok(doc! { "Role" => out.role().map(role) })
 }
 
+const CREATE_SERVICE_LINKED_ROLE: Table = &[
+    ("AWSServiceName", true),
+    ("Description", false),
+    ("CustomSuffix", false),
+];
+
+async fn create_service_linked_role(c: &Clients, input: Document) -> Result<Document, CallError> {
+    let mut i = Input::new(input, CREATE_SERVICE_LINKED_ROLE)?;
+    let out = c
+        .iam()
+        .create_service_linked_role()
+        .set_aws_service_name(i.string("AWSServiceName")?)
+        .set_description(i.string("Description")?)
+        .set_custom_suffix(i.string("CustomSuffix")?)
+        .send()
+        .await
+        .map_err(CallError::from_sdk)?;
+    Ok(doc! { "Role" => out.role().map(role) })
+}
+
 const ROLE_NAME: Table = &[("RoleName", true)];
 
 async fn get_role(c: &Clients, input: Document) -> Result<Document, CallError> {
@@ -497,6 +517,8 @@ async fn list_role_tags(c: &Clients, input: Document) -> Result<Document, CallEr
 table_bindings!("iam" {
     create_role "CreateRole" CREATE_ROLE
         "Creates a new role for your Amazon Web Services account.";
+    create_service_linked_role "CreateServiceLinkedRole" CREATE_SERVICE_LINKED_ROLE
+        "Creates the role a service uses on the account's behalf (AWSServiceName, e.g. ecs.amazonaws.com).";
     get_role "GetRole" ROLE_NAME
         "Retrieves information about the specified role, including the role's trust policy.";
     delete_role "DeleteRole" ROLE_NAME
