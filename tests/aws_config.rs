@@ -94,3 +94,115 @@ fn malformed_retry_settings_are_usage_errors() {
     t.run(&["--max-attempts", "4", "exec", "hello.rhai"])
         .status(0);
 }
+
+/// A TLS front for the emulator, with a certificate from its own authority: writes `ca.pem` into
+/// `dir`, listens on a free loopback port (printed on stdout), relays bytes to `upstream`
+/// (host:port) until its standard input closes.
+const TLS_FRONT: &str = r#"
+import datetime, ipaddress, os, socket, ssl, sys, threading
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+directory, upstream = sys.argv[1], sys.argv[2].rsplit(':', 1)
+now = datetime.datetime.now(datetime.timezone.utc)
+def certificate(subject, key, issuer, issuer_key, ca):
+    builder = (x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if not ca:
+        builder = builder.add_extension(x509.SubjectAlternativeName(
+            [x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
+ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+authority = 'runbook test authority'
+ca = certificate(authority, ca_key, authority, ca_key, True)
+server = certificate('127.0.0.1', server_key, authority, ca_key, False)
+pem = lambda c: c.public_bytes(serialization.Encoding.PEM)
+open(os.path.join(directory, 'ca.pem'), 'wb').write(pem(ca))
+open(os.path.join(directory, 'server.pem'), 'wb').write(pem(server))
+open(os.path.join(directory, 'key.pem'), 'wb').write(server_key.private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+context.load_cert_chain(os.path.join(directory, 'server.pem'), os.path.join(directory, 'key.pem'))
+listener = socket.create_server(('127.0.0.1', 0))
+print(listener.getsockname()[1], flush=True)
+def pump(a, b):
+    try:
+        while (data := a.recv(65536)):
+            b.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for s in (a, b):
+            try: s.shutdown(socket.SHUT_RDWR)
+            except OSError: pass
+def serve(conn):
+    try:
+        tls = context.wrap_socket(conn, server_side=True)
+    except (ssl.SSLError, OSError):
+        conn.close()
+        return
+    back = socket.create_connection((upstream[0], int(upstream[1])))
+    threading.Thread(target=pump, args=(tls, back), daemon=True).start()
+    pump(back, tls)
+def accept():
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+threading.Thread(target=accept, daemon=True).start()
+sys.stdin.read()
+"#;
+
+#[test]
+fn aws_ca_bundle_is_the_authority_tls_trusts() {
+    use std::io::BufRead;
+    let (_guard, t) = aws_test();
+    let moto = t
+        .vars()
+        .iter()
+        .find(|(k, _)| k == "AWS_ENDPOINT_URL")
+        .map(|(_, v)| v.trim_start_matches("http://").to_string())
+        .expect("the emulator's endpoint");
+    let python =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.local-aws/venv/bin/python");
+    let mut front = std::process::Command::new(python)
+        .args(["-c", TLS_FRONT])
+        .arg(&t.dir)
+        .arg(&moto)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the TLS front");
+    let mut port = String::new();
+    std::io::BufReader::new(front.stdout.take().expect("stdout"))
+        .read_line(&mut port)
+        .expect("the TLS front's port");
+    let endpoint = format!("https://127.0.0.1:{}", port.trim());
+    let ca = t.path("ca.pem").display().to_string();
+    t.write(
+        "who.rhai",
+        "step \"who\" { sts::get_caller_identity().Account }\n",
+    );
+
+    t.run_with_env(
+        &["exec", "who.rhai"],
+        &[("AWS_ENDPOINT_URL", &endpoint), ("AWS_CA_BUNDLE", &ca)],
+    )
+    .status(0);
+    assert_eq!(value(&t, "who-1", 0), "123456789012");
+    // Without the bundle, the test authority is nobody TLS trusts.
+    t.run_with_env(&["exec", "who.rhai"], &[("AWS_ENDPOINT_URL", &endpoint)])
+        .status(1)
+        .stderr_has("sts GetCallerIdentity: DispatchFailure: ")
+        .stderr_has("UnknownIssuer");
+    t.run_with_env(&["exec", "who.rhai"], &[("AWS_CA_BUNDLE", "missing.pem")])
+        .status(2)
+        .stderr_has("error: AWS_CA_BUNDLE=missing.pem: cannot read the certificate bundle: ");
+    drop(front.stdin.take());
+    let _ = front.wait();
+}

@@ -40,12 +40,22 @@ pub fn aws_options(cli: &Cli) -> Result<AwsOptions> {
         Some(_) => return Err(Error::Usage("--read-timeout must be seconds > 0".into())),
         None => READ_TIMEOUT,
     };
+    let ca_bundle = match std::env::var_os("AWS_CA_BUNDLE").filter(|p| !p.is_empty()) {
+        Some(path) => Some(std::fs::read(&path).map_err(|e| {
+            Error::Usage(format!(
+                "AWS_CA_BUNDLE={}: cannot read the certificate bundle: {e}",
+                Path::new(&path).display()
+            ))
+        })?),
+        None => None,
+    };
     Ok(AwsOptions {
         profile: cli.profile.clone(),
         region: cli.region.clone(),
         endpoint_url: cli.endpoint_url.clone(),
         max_attempts: cli.max_attempts,
         read_timeout,
+        ca_bundle,
     })
 }
 

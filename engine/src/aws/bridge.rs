@@ -76,7 +76,9 @@ impl Bridge {
         if let Some(clients) = self.clients.get() {
             return Ok(clients);
         }
-        let config = self.block_on(interrupt, clients::load(&self.options))?;
+        let config = self
+            .block_on(interrupt, clients::load(&self.options))?
+            .map_err(Failure::Aws)?;
         Ok(self.clients.get_or_init(|| Clients::new(config)))
     }
 

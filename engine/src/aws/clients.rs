@@ -6,6 +6,10 @@ use std::time::Duration;
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+
+use super::error::CallError;
 
 /// The AWS options as given on the command line; everything else comes from the standard
 /// chain (environment, profile files, `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`).
@@ -18,6 +22,9 @@ pub struct AwsOptions {
     /// How long to wait for an answer to start before the SDK gives up on the attempt (and
     /// retries it): without one, a connection that never answers hangs the step.
     pub read_timeout: Duration,
+    /// The PEM certificates of `AWS_CA_BUNDLE`: when given, the only roots TLS trusts (as
+    /// the AWS CLI does), for networks that inspect TLS with their own authority.
+    pub ca_bundle: Option<Vec<u8>>,
 }
 
 pub const NO_REGION: &str = "no AWS region is set: give --region REGION (or --param \
@@ -26,8 +33,11 @@ pub const NO_REGION: &str = "no AWS region is set: give --region REGION (or --pa
 /// The AWS CLI's default read timeout.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
-pub async fn load(options: &AwsOptions) -> SdkConfig {
+pub async fn load(options: &AwsOptions) -> Result<SdkConfig, CallError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(pem) = &options.ca_bundle {
+        loader = loader.http_client(https_client_trusting(pem)?);
+    }
     if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
     }
@@ -56,7 +66,22 @@ pub async fn load(options: &AwsOptions) -> SdkConfig {
             .read_timeout(options.read_timeout)
             .build(),
     );
-    loader.load().await
+    Ok(loader.load().await)
+}
+
+/// The SDK's own HTTPS client (rustls with aws-lc, as by default), trusting only `pem`.
+fn https_client_trusting(pem: &[u8]) -> Result<SharedHttpClient, CallError> {
+    let trust = TrustStore::empty().with_pem_certificate(pem.to_vec());
+    let context = TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .map_err(|e| CallError::new("InvalidCaBundle", format!("AWS_CA_BUNDLE: {e}")))?;
+    Ok(aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(context)
+        .build_https())
 }
 
 macro_rules! clients {
