@@ -305,3 +305,27 @@ fn on_a_terminal_tab_completes_modules_functions_members_and_resource_names() {
     let history = t.read(".runbook/repl_history");
     assert!(history.contains("m.a * 21"), "{history}");
 }
+
+/// `:region` and `:profile` rebuild the bindings: a repository made in one region is not
+/// seen from another.
+#[test]
+fn region_switches_the_clients_for_the_inputs_that_follow() {
+    let (_guard, t) = aws_test();
+    let session = ":region\n\
+                   :region us-east-1\n\
+                   aws_region()\n\
+                   ecr::create_repository(#{ repositoryName: \"east\" }).repository.repositoryArn\n\
+                   :region ap-northeast-1\n\
+                   ecr::describe_repositories().repositories.len()\n\
+                   :region us-east-1\n\
+                   ecr::describe_repositories().repositories[0].repositoryName\n";
+    let ran = t.run_stdin(&["repl"], session);
+    ran.status(0);
+    assert_eq!(
+        ran.stdout,
+        "profile default, region ap-northeast-1\nprofile default, region us-east-1\n\
+         \"us-east-1\"\n\"arn:aws:ecr:us-east-1:123456789012:repository/east\"\n\
+         profile default, region ap-northeast-1\n0\nprofile default, region us-east-1\n\
+         \"east\"\n"
+    );
+}

@@ -8,7 +8,7 @@
 //! propagated yet (`propagation.rs`) is retried here, so every binding, page and wait poll
 //! gets the same rule, and each retry is shown.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -32,8 +32,9 @@ pub enum Failure {
 
 pub struct Bridge {
     runtime: OnceCell<tokio::runtime::Runtime>,
-    options: AwsOptions,
-    clients: OnceCell<Clients>,
+    options: RefCell<AwsOptions>,
+    /// Built on the first call; dropped when the options change (the REPL's `:region`).
+    clients: RefCell<Option<Rc<Clients>>>,
     output: Rc<Output>,
 }
 
@@ -41,8 +42,8 @@ impl Bridge {
     pub fn new(options: AwsOptions, output: Rc<Output>) -> Bridge {
         Bridge {
             runtime: OnceCell::new(),
-            options,
-            clients: OnceCell::new(),
+            options: RefCell::new(options),
+            clients: RefCell::new(None),
             output,
         }
     }
@@ -72,14 +73,27 @@ impl Bridge {
         })
     }
 
-    pub fn clients(&self, interrupt: &Interrupt) -> Result<&Clients, Failure> {
-        if let Some(clients) = self.clients.get() {
-            return Ok(clients);
+    pub fn clients(&self, interrupt: &Interrupt) -> Result<Rc<Clients>, Failure> {
+        if let Some(clients) = self.clients.borrow().as_ref() {
+            return Ok(clients.clone());
         }
+        let options = self.options.borrow().clone();
         let config = self
-            .block_on(interrupt, clients::load(&self.options))?
+            .block_on(interrupt, clients::load(&options))?
             .map_err(Failure::Aws)?;
-        Ok(self.clients.get_or_init(|| Clients::new(config)))
+        let clients = Rc::new(Clients::new(config));
+        *self.clients.borrow_mut() = Some(clients.clone());
+        Ok(clients)
+    }
+
+    /// Changes the options (another profile or region): the next call builds new clients.
+    pub fn reconfigure(&self, change: impl FnOnce(&mut AwsOptions)) {
+        change(&mut self.options.borrow_mut());
+        *self.clients.borrow_mut() = None;
+    }
+
+    pub fn options(&self) -> AwsOptions {
+        self.options.borrow().clone()
     }
 
     /// Waits `pause` on the runtime's clock, unless Ctrl-C or the deadline comes first.
@@ -106,8 +120,8 @@ impl Bridge {
 
     /// The region the clients work in, from the options or the SDK's chain.
     pub fn region(&self, interrupt: &Interrupt) -> Result<Option<String>, Failure> {
-        let config = self.clients(interrupt)?.config();
-        Ok(config.region().map(|r| r.to_string()))
+        let clients = self.clients(interrupt)?;
+        Ok(clients.config().region().map(|r| r.to_string()))
     }
 
     /// Sends one request of `binding`, again while AWS answers that an IAM change has not
@@ -125,7 +139,7 @@ impl Bridge {
         let started = Instant::now();
         let mut attempt = 1;
         loop {
-            let error = match self.block_on(interrupt, (binding.call)(clients, input.clone()))? {
+            let error = match self.block_on(interrupt, (binding.call)(&clients, input.clone()))? {
                 Ok(output) => return Ok(output),
                 Err(error) => error,
             };

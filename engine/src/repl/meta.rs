@@ -1,5 +1,5 @@
 //! The REPL's meta-commands: `:help [fn]`, `:vars`, `:steps`, `:load FILE`, `:save FILE`,
-//! `:quit`.
+//! `:region [NAME]`, `:profile [NAME]`, `:quit`.
 
 use std::path::Path;
 
@@ -18,12 +18,14 @@ use crate::functions::signature;
 use crate::report::shorten;
 
 /// (name, arguments, what it does)
-pub const COMMANDS: [(&str, &str, &str); 6] = [
+pub const COMMANDS: [(&str, &str, &str); 8] = [
     ("help", "[NAME]", "commands, or a function's signature, doc and example (ecr, ecr::create_repository, aws::ensure_role, param)"),
     ("vars", "", "the session's variables and their values"),
     ("steps", "", "the attached run's steps and the variables that hold their values"),
     ("load", "FILE", "runs a file in the session (its steps run ad hoc)"),
     ("save", "FILE", "writes the session's successful inputs as a runbook, each change in a step"),
+    ("region", "[NAME]", "the region the bindings call, or switch them to NAME"),
+    ("profile", "[NAME]", "the AWS profile the bindings use, or switch them to NAME"),
     ("quit", "", "leaves (so does Ctrl-D)"),
 ];
 
@@ -41,6 +43,7 @@ pub fn command(repl: &mut Repl, line: &str) {
         }
         "load" => repl.load(Path::new(argument)),
         "save" => save(repl, Path::new(argument)),
+        "region" | "profile" => switch(repl, name, argument),
         "quit" | "q" | "exit" => repl.quit = true,
         other => {
             let hint = did_you_mean(other, COMMANDS.iter().map(|(n, ..)| *n));
@@ -175,6 +178,31 @@ fn describe(repl: &Repl, topic: &str) -> Option<String> {
         .iter()
         .find(|(name, ..)| *name == topic)
         .map(|(name, args, doc)| format!(":{name} {args}\n    {doc}"))
+}
+
+/// `:region [NAME]` and `:profile [NAME]`: with a name, the bindings are rebuilt for it (and
+/// the cached resource names, which belong to the old ones, forgotten); then both are shown.
+fn switch(repl: &Repl, what: &str, name: &str) {
+    let runtime = &repl.runtime;
+    if !name.is_empty() {
+        runtime.aws.reconfigure(|options| match what {
+            "region" => options.region = Some(name.to_string()),
+            _ => options.profile = Some(name.to_string()),
+        });
+        repl.resources.forget();
+    }
+    let profile =
+        runtime.aws.options().profile.unwrap_or_else(|| {
+            std::env::var("AWS_PROFILE").unwrap_or_else(|_| "default".to_string())
+        });
+    match runtime.aws.region(&runtime.interrupt) {
+        Ok(Some(region)) => repl
+            .output()
+            .stdout(&format!("profile {profile}, region {region}")),
+        Ok(None) => repl.output().error(crate::aws::clients::NO_REGION),
+        Err(crate::aws::bridge::Failure::Aws(error)) => repl.output().error(&error.message),
+        Err(crate::aws::bridge::Failure::Stopped(_)) => {}
+    }
 }
 
 fn vars(repl: &Repl) {

@@ -57,7 +57,7 @@ pub struct Repl {
     pub skeleton: Skeleton,
     pub attached: Option<Attached>,
     pub library: Rc<Vec<LibraryModule>>,
-    resources: Rc<ResourceNames>,
+    pub resources: Rc<ResourceNames>,
     known: Rc<RefCell<Known>>,
     colour: bool,
     pub quit: bool,
@@ -101,6 +101,8 @@ pub fn run(
         .map(|c| c.meta.params.clone())
         .unwrap_or_default();
     params.extend(given);
+    // An attached run's region is the one its resources live in.
+    let aws = crate::config::for_params(&aws, &params)?;
     let base_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let interrupt = Rc::new(Interrupt::install());
     let runtime = Rc::new(Runtime::new(
