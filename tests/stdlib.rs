@@ -250,3 +250,36 @@ fn a_drifted_codebuild_project_is_adopted_and_said_so_where_it_cannot_be_updated
         "arn:aws:codebuild:ap-northeast-1:123456789012:project/helper"
     );
 }
+
+/// A failed build is explained with its log link and the last lines it logged, read through
+/// the logs binding (the emulator's builds never fail, so the build is described here; its
+/// log is real).
+#[test]
+fn a_failed_build_is_told_with_its_log_link_and_last_lines() {
+    let (_guard, t) = aws_test();
+    boto3(
+        "logs = client('logs')\n\
+         logs.create_log_group(logGroupName='/aws/codebuild/p')\n\
+         logs.create_log_stream(logGroupName='/aws/codebuild/p', logStreamName='b1')\n\
+         import time\n\
+         now = int(time.time() * 1000)\n\
+         logs.put_log_events(logGroupName='/aws/codebuild/p', logStreamName='b1', logEvents=[\n\
+             {'timestamp': now + i, 'message': m} for i, m in enumerate(\n\
+             ['[Container] Running command docker push x\\n', 'denied: not authorized\\n'])])",
+    );
+    t.write(
+        "why.rhai",
+        "import \"aws\" as aws;\n\
+         print(aws::build_failure(#{ id: \"p:b1\", buildStatus: \"FAILED\", currentPhase: \"POST_BUILD\",\n\
+             logs: #{ groupName: \"/aws/codebuild/p\", streamName: \"b1\",\n\
+                      deepLink: \"https://console.aws.amazon.com/cloudwatch/home#logEvent:group=/aws/codebuild/p;stream=b1\" } }));\n",
+    );
+    t.run(&["exec", "why.rhai"]).status(0).stdout_is(
+        "build p:b1 ended FAILED (phase POST_BUILD)\n\
+         log: https://console.aws.amazon.com/cloudwatch/home#logEvent:group=/aws/codebuild/p;stream=b1\n\
+         log group /aws/codebuild/p, stream b1\n\
+         last lines:\n\
+         \x20 [Container] Running command docker push x\n\
+         \x20 denied: not authorized\n",
+    );
+}
