@@ -212,3 +212,50 @@ fn a_destroy_that_hit_an_error_undoes_the_rest_and_a_second_destroy_finishes() {
         .status(0)
         .stdout_has("run setup-1: destroyed");
 }
+
+/// PutTargets can succeed and still report a target it did not put (a role EventBridge
+/// cannot assume yet): that answer is an error, the propagation rule retries it, and the
+/// rule ends with its target.
+#[test]
+fn a_target_put_only_in_part_is_an_error_and_retried_while_its_role_propagates() {
+    let (_guard, t) = aws_test_through_proxy();
+    t.write(
+        "rule.rhai",
+        "import \"aws\" as aws;\n\
+         let role = step \"role\" { aws::ensure_role(\"cwe-role\", \"/service-role/\",\n\
+             aws::trust_policy(\"events.amazonaws.com\"), #{}, []) };\n\
+         step \"rule\" { aws::ensure_event_rule(\"r\", #{ source: [\"aws.codecommit\"] },\n\
+             [#{ Id: \"t\", Arn: \"arn:aws:codepipeline:ap-northeast-1:123456789012:p\",\n\
+                 RoleArn: role.Arn }]) }\n",
+    );
+    let failed_entry = json!({ "FailedEntryCount": 1, "FailedEntries": [{ "TargetId": "t",
+        "ErrorCode": "ValidationException",
+        "ErrorMessage": "Role arn:aws:iam::123456789012:role/service-role/cwe-role cannot be assumed by principal events.amazonaws.com" }] });
+    faults(
+        json!([{ "service": "events", "operation": "PutTargets", "fault": "answer",
+                    "members": failed_entry, "times": 1 }]),
+    );
+    let ran = t.run(&["exec", "rule.rhai"]);
+    ran.status(0).stderr_has("retry    events PutTargets in ");
+    assert_eq!(
+        faults_of(&proxy_log(), "events", "PutTargets"),
+        ["answer", "none"]
+    );
+    let targets = boto3("print(len(client('events').list_targets_by_rule(Rule='r')['Targets']))");
+    assert_eq!(targets.trim(), "1");
+
+    // Not a propagation answer: the run stops with the entry's error, naming the target.
+    faults(
+        json!([{ "service": "events", "operation": "PutTargets", "fault": "answer",
+                    "members": { "FailedEntryCount": 1, "FailedEntries": [{ "TargetId": "t",
+                        "ErrorCode": "LimitExceededException", "ErrorMessage": "too many" }] } }]),
+    );
+    t.write(
+        "other.rhai",
+        "step \"targets\" { events::put_targets(#{ Rule: \"r\", Targets: [#{ Id: \"u\",\n\
+             Arn: \"arn:aws:codepipeline:ap-northeast-1:123456789012:p\" }] }) }\n",
+    );
+    t.run(&["exec", "other.rhai"]).status(1).stderr_has(
+        "error: events PutTargets: LimitExceededException: target t: too many (1 of the entries failed)",
+    );
+}

@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 CODECOMMIT_TARGET = "CodeCommit_20150413."
-FAULTS = ("error", "latency", "reset", "reset_after", "timeout")
+FAULTS = ("error", "latency", "reset", "reset_after", "timeout", "answer")
 # The signing name is the service part of the SigV4 credential scope
 # (AKID/date/region/service/aws4_request; SigV4a scopes have no region).
 CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/(?:[^/,\s]+/)?([^/,\s]+)/aws4_request")
@@ -168,7 +168,8 @@ class Rule:
     # Keys that mean something for one fault only: given with another fault, they are a
     # mistake in the test, not something to ignore.
     FOR_FAULT = {"error": {"status", "code", "message"}, "latency": {"delay"},
-                 "timeout": {"delay"}, "reset": set(), "reset_after": set()}
+                 "timeout": {"delay"}, "reset": set(), "reset_after": set(),
+                 "answer": {"members"}}
 
     def __init__(self, index, spec):
         if not isinstance(spec, dict):
@@ -216,6 +217,11 @@ class Rule:
                 raise RuleError(f"rule {index}: an error with status {self.status} needs a code")
         else:
             self.code = None
+        # `answer`: forward, then set these members of a JSON protocol's 2xx answer: the
+        # partial failures AWS reports with success (PutTargets' FailedEntryCount, ...).
+        self.members = spec.get("members", {})
+        if self.fault == "answer" and not (isinstance(self.members, dict) and self.members):
+            raise RuleError(f"rule {index}: an answer rule needs members (a JSON object)")
         self.message = _string(index, spec, "message") if "message" in spec \
             else "Fault injected by the test rig's fault proxy."
         self.matched = 0  # requests that matched service and operation, for `after`
@@ -427,6 +433,10 @@ class Handler(BaseHTTPRequestHandler):
         proxy.note_upstream(req, status, data)
         if fault == "reset_after":
             return self.abort()
+        if fault == "answer" and req.amz_target and 200 <= status < 300:
+            answer = {**json.loads(data or b"{}"), **rule.members}
+            data = json.dumps(answer).encode()
+            headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
         self.send_answer(status, reason, headers, data)
         proxy.answered(entry, status)
 

@@ -143,24 +143,27 @@ async fn disable_rule(c: &Clients, input: Document) -> Result<Document, CallErro
     Ok(doc! {})
 }
 
-/// PutTargets' and RemoveTargets' answers: alike, but of two SDK types.
+/// PutTargets' and RemoveTargets' answers: alike, but of two SDK types. An answer with failed
+/// entries succeeded only in part, and a target that was not put is not there: it is raised
+/// as the first entry's error (so the propagation table sees a role not usable yet), naming
+/// the target, instead of being left for every script to look for.
 macro_rules! failed_entries {
     ($out:expr) => {{
         let out = $out;
-        let failed = out
-            .failed_entries()
-            .iter()
-            .map(|f| {
-                doc! {
-                    "TargetId" => f.target_id(),
-                    "ErrorCode" => f.error_code(),
-                    "ErrorMessage" => f.error_message(),
-                }
-            })
-            .collect::<Vec<_>>();
-        doc! {
-            "FailedEntryCount" => out.failed_entry_count(),
-            "FailedEntries" => failed,
+        match out.failed_entries().first() {
+            Some(first) if out.failed_entry_count() > 0 => Err(CallError::new(
+                first.error_code().unwrap_or("FailedEntry"),
+                format!(
+                    "target {}: {} ({} of the entries failed)",
+                    first.target_id().unwrap_or("?"),
+                    first.error_message().unwrap_or("no message"),
+                    out.failed_entry_count()
+                ),
+            )),
+            _ => Ok(doc! {
+                "FailedEntryCount" => out.failed_entry_count(),
+                "FailedEntries" => Vec::<Document>::new(),
+            }),
         }
     }};
 }
@@ -230,7 +233,7 @@ async fn put_targets(c: &Clients, input: Document) -> Result<Document, CallError
         .send()
         .await
         .map_err(CallError::from_sdk)?;
-    Ok(failed_entries!(out))
+    failed_entries!(out)
 }
 
 const LIST_TARGETS_BY_RULE: Table = &[
@@ -277,7 +280,7 @@ async fn remove_targets(c: &Clients, input: Document) -> Result<Document, CallEr
         .send()
         .await
         .map_err(CallError::from_sdk)?;
-    Ok(failed_entries!(out))
+    failed_entries!(out)
 }
 
 const LIST_RULE_NAMES_BY_TARGET: Table = &[
