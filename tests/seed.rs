@@ -249,7 +249,10 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
         .stdout_has("adopted (existed before the run): s3 bucket codepipeline-ap-northeast-1-");
     t.run(&["plan", "setup.rhai"])
         .status(0)
-        .stdout_has("run setup-3");
+        .stdout_has("run setup-3")
+        .stdout_has(
+            "artifact bucket  (line 163)  adopted: s3 bucket codepipeline-ap-northeast-1-123456789012",
+        );
     // setup-3 made only its commit, task definition revision and image: the revision goes.
     let third = t.run(&["-v", "destroy", "setup-3"]);
     third.status(0);

@@ -314,8 +314,25 @@ pub fn plan(store: &Store, session: &Session, output: &Output) -> Result<()> {
             .function
             .as_ref()
             .map_or(String::new(), |f| format!(" in {f}"));
+        // What the run found already there (for a literal name: its steps of that name).
+        let adopted: Vec<String> = match (&step.name, index.as_ref()) {
+            (StepName::Literal(name), Some(index)) => index
+                .entries()
+                .iter()
+                .filter(|e| &e.step.name == name)
+                .flat_map(|e| index.claims(&e.step.label()).into_iter().flatten())
+                .filter(|(_, adopted)| **adopted)
+                .map(|(resource, _)| resource.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let adopted = if adopted.is_empty() {
+            String::new()
+        } else {
+            format!("  adopted: {}", adopted.join(", "))
+        };
         output.stdout(&format!(
-            "{:>4}  {:8} {name}{repeat}  (line {}{within})",
+            "{:>4}  {:8} {name}{repeat}  (line {}{within}){adopted}",
             i + 1,
             status,
             step.line
