@@ -423,8 +423,9 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(rule.delay)
         if fault == "error":
             status, headers, data = error_answer(req, rule)
-            self.send_answer(status, None, headers, data)
-            return proxy.answered(entry, status)
+            # Logged before it is sent: a client that reads the log after its answer sees it.
+            proxy.answered(entry, status)
+            return self.send_answer(status, None, headers, data)
         if fault == "reset":
             return self.abort()
         if fault == "timeout":
@@ -437,8 +438,8 @@ class Handler(BaseHTTPRequestHandler):
             answer = {**json.loads(data or b"{}"), **rule.members}
             data = json.dumps(answer).encode()
             headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
-        self.send_answer(status, reason, headers, data)
         proxy.answered(entry, status)
+        self.send_answer(status, reason, headers, data)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = do_any
 
