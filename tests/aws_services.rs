@@ -242,7 +242,7 @@ fn functions_lists_every_service_with_signatures_docs_and_examples() {
     t.run(&["functions", "codebuild"])
         .status(0)
         .stdout_has("codebuild::wait_build(id[, #{ timeout }])");
-    t.run(&["functions", "ecz"])
+    t.run(&["functions", "codebiuld"])
         .status(2)
-        .stderr_has("no service \"ecz\" (did you mean \"ecs\"?)");
+        .stderr_has("no service \"codebiuld\" (did you mean \"codebuild\"?)");
 }

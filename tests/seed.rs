@@ -251,7 +251,7 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
         .status(0)
         .stdout_has("run setup-3")
         .stdout_has(
-            "artifact bucket  (line 163)  adopted: s3 bucket codepipeline-ap-northeast-1-123456789012",
+            "artifact bucket  (line 169)  adopted: s3 bucket codepipeline-ap-northeast-1-123456789012",
         );
     // setup-3 made only its commit, task definition revision and image: the revision goes.
     let third = t.run(&["-v", "destroy", "setup-3"]);
@@ -515,4 +515,48 @@ fn verify_killed_at_every_step_and_resumed_pushes_one_change() {
         r#"[1, 0, ["v0.95"]]"#,
         "after kills at {kills:?}"
     );
+}
+
+/// Network params that name nothing in the region, or two VPCs, stop setup before its first
+/// step with a usage error naming the param (and nothing is made).
+#[test]
+fn wrong_network_params_stop_setup_before_its_first_step() {
+    let (_guard, t) = aws_test();
+    project(&t);
+    let (subnet, group) = vpc();
+    let (_, other_group) = vpc();
+    let run = |subnets: &str, groups: &str| {
+        t.run(&[
+            "exec",
+            "setup.rhai",
+            "--param",
+            &format!("subnets={subnets}"),
+            "--param",
+            &format!("security_groups={groups}"),
+        ])
+    };
+    run("subnet-0123456789abcdef0", &group)
+        .status(2)
+        .stderr_has("error: param subnets: ")
+        .stderr_has("(InvalidSubnetID.NotFound, in ap-northeast-1)");
+    run(&subnet, &other_group).status(2).stderr_has(&format!(
+        "error: param security_groups: {other_group} is in vpc-"
+    ));
+    t.run(&[
+        "-v",
+        "exec",
+        "setup.rhai",
+        "--param",
+        &format!("subnets={subnet}"),
+    ])
+    .status(2)
+    .stderr_has("error: param security_groups: missing");
+    let status = t.run(&["status", "setup-1"]);
+    status.status(0);
+    assert!(
+        !status.stdout.contains("  done "),
+        "no step ran: {}",
+        status.stdout
+    );
+    assert_eq!(boto3(LEFT).trim(), "{}");
 }

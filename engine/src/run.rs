@@ -265,7 +265,15 @@ fn pin_region(
 /// A script that may call AWS needs credentials: none found is one line that says what was
 /// tried and how to fix it, before any run is recorded.
 fn check_credentials(session: &Session, interrupt: &Interrupt) -> Result<()> {
-    if !scan::may_call_aws(&session.ast, &crate::aws::script::functions_by_module()) {
+    let load = |name: &str| {
+        let text = session.runtime.source(name)?;
+        session.engine.compile(&*text).ok()
+    };
+    if !scan::may_call_aws(
+        &session.ast,
+        &crate::aws::script::functions_by_module(),
+        &load,
+    ) {
         return Ok(());
     }
     match session.runtime.aws.check_credentials(interrupt) {

@@ -115,6 +115,7 @@ clients! {
     ecr => aws_sdk_ecr,
     codepipeline => aws_sdk_codepipeline,
     ecs => aws_sdk_ecs,
+    ec2 => aws_sdk_ec2,
     events => aws_sdk_eventbridge,
     logs => aws_sdk_cloudwatchlogs,
     secretsmanager => aws_sdk_secretsmanager,

@@ -15,62 +15,44 @@ use super::error::CallError;
 /// One kind of answer that means "the IAM change is not visible here yet".
 pub struct Propagation {
     pub service: &'static str,
-    pub operation: &'static str,
+    pub operations: &'static [&'static str],
     pub code: &'static str,
     /// The answer's message contains one of these (compared case-insensitively).
     pub message: &'static [&'static str],
 }
 
+const ASSUME_ROLE: &[&str] = &[
+    "not authorized to perform: sts:AssumeRole",
+    "not authorized to perform sts:AssumeRole",
+    "not authorized to perform AssumeRole",
+];
+
 pub const TABLE: &[Propagation] = &[
     // A repository policy naming a role made a moment ago.
     Propagation {
         service: "ecr",
-        operation: "SetRepositoryPolicy",
+        operations: &["SetRepositoryPolicy"],
         code: "InvalidParameterException",
         message: &["Principal not found"],
     },
     // CodeBuild checks at once that it may assume the service role.
     Propagation {
         service: "codebuild",
-        operation: "CreateProject",
+        operations: &["CreateProject", "UpdateProject"],
         code: "InvalidInputException",
-        message: &[
-            "not authorized to perform: sts:AssumeRole",
-            "not authorized to perform sts:AssumeRole",
-        ],
-    },
-    Propagation {
-        service: "codebuild",
-        operation: "UpdateProject",
-        code: "InvalidInputException",
-        message: &[
-            "not authorized to perform: sts:AssumeRole",
-            "not authorized to perform sts:AssumeRole",
-        ],
+        message: ASSUME_ROLE,
     },
     // CodePipeline: "CodePipeline is not authorized to perform AssumeRole on role arn:...".
     Propagation {
         service: "codepipeline",
-        operation: "CreatePipeline",
+        operations: &["CreatePipeline", "UpdatePipeline"],
         code: "InvalidStructureException",
-        message: &[
-            "not authorized to perform AssumeRole",
-            "not authorized to perform: sts:AssumeRole",
-        ],
-    },
-    Propagation {
-        service: "codepipeline",
-        operation: "UpdatePipeline",
-        code: "InvalidStructureException",
-        message: &[
-            "not authorized to perform AssumeRole",
-            "not authorized to perform: sts:AssumeRole",
-        ],
+        message: ASSUME_ROLE,
     },
     // ECS: the execution role or the account's service-linked role is not usable yet.
     Propagation {
         service: "ecs",
-        operation: "CreateService",
+        operations: &["CreateService", "UpdateService", "RunTask"],
         code: "InvalidParameterException",
         message: &[
             "Unable to assume role",
@@ -81,32 +63,15 @@ pub const TABLE: &[Propagation] = &[
     },
     Propagation {
         service: "ecs",
-        operation: "UpdateService",
-        code: "InvalidParameterException",
-        message: &[
-            "Unable to assume role",
-            "Unable to assume the service linked role",
-        ],
-    },
-    Propagation {
-        service: "ecs",
-        operation: "RunTask",
-        code: "InvalidParameterException",
-        message: &[
-            "Unable to assume role",
-            "Unable to assume the service linked role",
-        ],
-    },
-    Propagation {
-        service: "ecs",
-        operation: "RegisterTaskDefinition",
+        operations: &["RegisterTaskDefinition"],
         code: "ClientException",
         message: &["Role is not valid"],
     },
-    // EventBridge refuses a target whose role it cannot assume yet.
+    // EventBridge refuses a target whose role it cannot assume yet (as an error, or as a
+    // failed entry, which the binding raises as one).
     Propagation {
         service: "events",
-        operation: "PutTargets",
+        operations: &["PutTargets"],
         code: "ValidationException",
         message: &[
             "cannot be assumed",
@@ -120,7 +85,7 @@ pub fn is_propagation(service: &str, operation: &str, error: &CallError) -> bool
     let message = error.message.to_lowercase();
     TABLE.iter().any(|p| {
         p.service == service
-            && p.operation == operation
+            && p.operations.contains(&operation)
             && p.code == error.code
             && p.message
                 .iter()

@@ -16,7 +16,7 @@ use crate::error::Error;
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
 
 /// Each builtin's signature and doc line, for the REPL's completion and `:help`.
-pub const BUILTINS: [(&str, &str); 15] = [
+pub const BUILTINS: [(&str, &str); 17] = [
     ("param(name[, default])", "a param of the run, typed like its default"),
     ("secret(name)", "a secret: env RUNBOOK_SECRET_<NAME>, the params file, the terminal, or secretsmanager:NAME"),
     ("log(value)", "a line on stderr (a `log` event with --json)"),
@@ -31,6 +31,8 @@ pub const BUILTINS: [(&str, &str); 15] = [
     ("step_token()", "a token the same on every attempt of this step in this run (an idempotency token); fresh outside a step"),
     ("claim(resource, existed)", "inside a step: records that it found `resource` (adopted) or makes it; returns whether it is adopted"),
     ("adopted(resource)", "in an undo: whether its step adopted `resource` (leave it in place), false with destroy --include-adopted"),
+    ("param_error(name, message)", "stops the run as a usage error about a param (exit 2): for checks before the first step"),
+    ("destroying()", "whether this is a destroy's replay (checks before the first step skip it)"),
     ("aws_region()", "the region the AWS bindings call: --region, param region, AWS_REGION or the profile"),
 ];
 
@@ -68,6 +70,22 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     );
     let r = rt.clone();
     engine.register_fn("adopted", move |resource: &str| r.adopted(resource));
+
+    let r = rt.clone();
+    engine.register_fn(
+        "param_error",
+        move |ctx: NativeCallContext, name: &str, message: &str| -> Result<()> {
+            Err(r.stop(
+                Error::Param {
+                    name: name.to_string(),
+                    message: message.to_string(),
+                },
+                ctx.call_position(),
+            ))
+        },
+    );
+    let r = rt.clone();
+    engine.register_fn("destroying", move || r.is_destroying());
 
     let r = rt.clone();
     engine.register_fn("step_token", move || step_token(&r));

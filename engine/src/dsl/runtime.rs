@@ -226,6 +226,10 @@ impl Runtime {
         self.state.borrow_mut().mode = Mode::AdHoc;
     }
 
+    pub fn is_destroying(&self) -> bool {
+        self.state.borrow().mode == Mode::Destroy
+    }
+
     pub fn is_ad_hoc(&self) -> bool {
         self.state.borrow().mode == Mode::AdHoc
     }

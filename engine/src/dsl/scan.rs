@@ -182,17 +182,43 @@ const LANGUAGE_FUNCTIONS: [&str; 10] = [
 /// Calls to functions that exist nowhere. `modules` lists the functions of each static
 /// module (`ecr` → `create_repository`, ...), so `ecr::creat_repository` is caught too.
 /// Whether running the script may call AWS: a call into one of `modules` (the AWS
-/// services), or an `import` (a module may call them; the stdlib's do).
-pub fn may_call_aws(ast: &AST, modules: &BTreeMap<&str, Vec<&str>>) -> bool {
+/// services), in the script or in a module it imports (found and compiled by `load`, never
+/// run; one that cannot be loaded counts as calling AWS).
+pub fn may_call_aws(
+    ast: &AST,
+    modules: &BTreeMap<&str, Vec<&str>>,
+    load: &dyn Fn(&str) -> Option<AST>,
+) -> bool {
+    let mut seen = HashSet::new();
+    calls_aws(ast, modules, load, &mut seen)
+}
+
+fn calls_aws(
+    ast: &AST,
+    modules: &BTreeMap<&str, Vec<&str>>,
+    load: &dyn Fn(&str) -> Option<AST>,
+    seen: &mut HashSet<String>,
+) -> bool {
     let mut found = false;
-    ast.walk(&mut |path: &[ASTNode]| {
-        found |= matches!(path.last(), Some(ASTNode::Stmt(Stmt::Import(..))));
-        !found
-    });
     each_call(ast, |call, _| {
         found |= call.is_qualified() && modules.contains_key(call.namespace.to_string().as_str());
     });
+    let mut imports = Vec::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Stmt(Stmt::Import(import, _))) = path.last() {
+            match &import.0 {
+                Expr::StringConstant(name, _) => imports.push(Some(name.to_string())),
+                _ => imports.push(None),
+            }
+        }
+        true
+    });
     found
+        || imports.into_iter().any(|import| match import {
+            None => true,
+            Some(name) if !seen.insert(name.clone()) => false,
+            Some(name) => load(&name).is_none_or(|module| calls_aws(&module, modules, load, seen)),
+        })
 }
 
 pub fn unknown_calls(

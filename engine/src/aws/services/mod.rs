@@ -3,6 +3,7 @@
 pub mod codebuild;
 pub mod codecommit;
 pub mod codepipeline;
+pub mod ec2;
 pub mod ecr;
 pub mod ecs;
 pub mod events;
@@ -15,7 +16,7 @@ pub mod sts;
 use super::binding::Binding;
 
 /// The Rhai module names, in the order `runbook functions` lists them.
-pub const SERVICES: [&str; 11] = [
+pub const SERVICES: [&str; 12] = [
     "sts",
     "iam",
     "codecommit",
@@ -23,6 +24,7 @@ pub const SERVICES: [&str; 11] = [
     "ecr",
     "codepipeline",
     "ecs",
+    "ec2",
     "s3",
     "events",
     "logs",
@@ -39,6 +41,7 @@ pub fn all() -> Vec<Binding> {
     all.extend(ecr::bindings());
     all.extend(codepipeline::bindings());
     all.extend(ecs::bindings());
+    all.extend(ec2::bindings());
     all.extend(s3::bindings());
     all.extend(events::bindings());
     all.extend(logs::bindings());
