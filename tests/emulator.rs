@@ -195,6 +195,17 @@ pub fn boto3(code: &str) -> String {
     stdout
 }
 
+/// What the seed left in the account, as JSON (tests/rig/account_state.py, which
+/// bench/chaos.py reads too): `"shape"`, the end state in counts and names, or `"left"`,
+/// the seed's leftovers per service (`{}` after a complete destroy).
+pub fn account(what: &str) -> String {
+    let rig = root().join("tests/rig");
+    boto3(&format!(
+        "import sys\nsys.path.insert(0, {rig:?})\nimport account_state\n\
+         print(json.dumps(account_state.{what}(client), sort_keys=True, default=str))"
+    ))
+}
+
 /// A VPC with a subnet and a security group, made with boto3 (ECS services need real ones):
 /// the subnet and group ids.
 pub fn vpc() -> (String, String) {

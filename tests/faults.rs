@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::emulator::{aws_test_through_proxy, boto3, faults, proxy_log};
-use crate::seed::{check, network, project, LEFT, SHAPE};
+use crate::emulator::{account, aws_test_through_proxy, boto3, faults, proxy_log};
+use crate::seed::{check, network, project};
 use crate::test::{Ran, Test};
 
 /// The answers real accounts give while a role made a moment ago is not visible yet, each
@@ -88,7 +88,7 @@ fn setup_goes_through_iam_propagation_delays_on_every_role_dependent_call() {
         assert_eq!(retries, 2, "{service} {operation}: {retried:?}");
     }
     check(&network, "v0.95");
-    let shape: Value = serde_json::from_str(boto3(SHAPE).trim()).expect("shape");
+    let shape: Value = serde_json::from_str(account("shape").trim()).expect("shape");
     assert_eq!(shape["revisions"], 1, "{shape}");
     assert_eq!(shape["commits on master"], 1, "{shape}");
     assert_eq!(shape["services"], 1, "{shape}");
@@ -168,12 +168,12 @@ fn setup_and_destroy_finish_under_throttling_server_errors_and_resets() {
     let injected = |fault: &str| log.iter().filter(|r| r["fault"] == fault).count();
     assert!(injected("error") > 0 && injected("reset") > 0, "{log:?}");
     check(&network, "v0.95");
-    let shape: Value = serde_json::from_str(boto3(SHAPE).trim()).expect("shape");
+    let shape: Value = serde_json::from_str(account("shape").trim()).expect("shape");
     assert_eq!(shape["revisions"], 1, "{shape}");
     assert_eq!(shape["commits on master"], 1, "{shape}");
 
     t.run(&["destroy", "setup-1"]).status(0);
-    assert_eq!(boto3(LEFT).trim(), "{}");
+    assert_eq!(account("left").trim(), "{}");
 }
 
 #[test]
@@ -196,7 +196,7 @@ fn a_destroy_that_hit_an_error_undoes_the_rest_and_a_second_destroy_finishes() {
         .stderr_has("failed   undo of ")
         .stderr_has("iam DeleteRole: DeleteConflict: Cannot delete entity")
         .stderr_has("1 undo action failed; the rest of the run is undone");
-    let left: Value = serde_json::from_str(boto3(LEFT).trim()).expect("left");
+    let left: Value = serde_json::from_str(account("left").trim()).expect("left");
     assert_eq!(
         left.as_object()
             .map(|o| o.keys().cloned().collect::<Vec<_>>()),
@@ -207,7 +207,7 @@ fn a_destroy_that_hit_an_error_undoes_the_rest_and_a_second_destroy_finishes() {
 
     let second = t.run(&["destroy", "setup-1"]);
     second.status(0).stderr_has("(already)");
-    assert_eq!(boto3(LEFT).trim(), "{}");
+    assert_eq!(account("left").trim(), "{}");
     t.run(&["status", "setup-1"])
         .status(0)
         .stdout_has("run setup-1: destroyed");

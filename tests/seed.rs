@@ -2,7 +2,7 @@
 //! project's stdlib, run by the real binary against the emulator and checked from outside
 //! with boto3.
 
-use crate::emulator::{aws_test, boto3, vpc};
+use crate::emulator::{account, aws_test, boto3, vpc};
 use crate::test::{Ran, Test};
 
 /// The runbooks, their assets and the stdlib, laid out as in the repository.
@@ -155,27 +155,6 @@ fn state() -> String {
     )
 }
 
-/// What is left of the seed's resources in every service.
-pub const LEFT: &str = r#"
-name = 'example_2022_1126'
-left = {
-    # The account's service-linked roles are shared by everything in it: never removed.
-    'roles': [r['RoleName'] for r in client('iam').list_roles()['Roles']
-              if not r['Path'].startswith('/aws-service-role/')],
-    'policies': [p['PolicyName'] for p in client('iam').list_policies(Scope='Local')['Policies']],
-    'codecommit': client('codecommit').list_repositories()['repositories'],
-    'ecr': client('ecr').describe_repositories()['repositories'],
-    'codebuild': client('codebuild').list_projects()['projects'],
-    'pipelines': client('codepipeline').list_pipelines()['pipelines'],
-    'rules': client('events').list_rules()['Rules'],
-    'buckets': client('s3').list_buckets()['Buckets'],
-    'log groups': client('logs').describe_log_groups()['logGroups'],
-    'clusters': [c for c in client('ecs').describe_clusters(clusters=[name])['clusters']
-                 if c['status'] == 'ACTIVE'],
-    'task definitions': client('ecs').list_task_definitions(status='ACTIVE')['taskDefinitionArns'],
-}
-print(json.dumps({k: v for k, v in left.items() if v}, default=str))
-"#;
 
 #[test]
 fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it() {
@@ -262,7 +241,7 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
         "{}",
         third.stderr
     );
-    let left: serde_json::Value = serde_json::from_str(boto3(LEFT).trim()).expect("left");
+    let left: serde_json::Value = serde_json::from_str(account("left").trim()).expect("left");
     assert_eq!(left["buckets"].as_array().map(Vec::len), Some(1), "{left}");
     assert_eq!(
         left["pipelines"].as_array().map(Vec::len),
@@ -272,7 +251,7 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
 
     // The run that made them removes them: nothing of the seed is left in any service.
     t.run(&["destroy", "setup-1"]).status(0);
-    assert_eq!(boto3(LEFT).trim(), "{}");
+    assert_eq!(account("left").trim(), "{}");
     t.run(&["plan", "setup.rhai"])
         .status(0)
         .stdout_has("run setup-3 was destroyed: every step would run again");
@@ -320,30 +299,6 @@ const STEPS: [&str; 19] = [
     "service stable",
 ];
 
-/// The end state that matters, in counts and names (ids differ from run to run).
-pub const SHAPE: &str = r#"
-name = 'example_2022_1126'
-iam, cc, ev, ecs = client('iam'), client('codecommit'), client('events'), client('ecs')
-head = cc.get_branch(repositoryName=name, branchName='master')['branch']['commitId']
-roles = sorted(r['RoleName'] for r in iam.list_roles()['Roles'])
-print(json.dumps({
-    'commits on master': 1 + len(cc.get_commit(repositoryName=name, commitId=head)['commit']['parents']),
-    'roles': roles,
-    'inline': {r: iam.list_role_policies(RoleName=r)['PolicyNames'] for r in roles},
-    'attached': {r: len(iam.list_attached_role_policies(RoleName=r)['AttachedPolicies']) for r in roles},
-    'policy versions': sorted((p['PolicyName'], len(iam.list_policy_versions(PolicyArn=p['Arn'])['Versions']))
-                              for p in iam.list_policies(Scope='Local')['Policies']),
-    'rules': [r['Name'] for r in ev.list_rules()['Rules']],
-    'targets': [t['Id'] for r in ev.list_rules()['Rules'] for t in ev.list_targets_by_rule(Rule=r['Name'])['Targets']],
-    'revisions': len(ecs.list_task_definitions(familyPrefix=name)['taskDefinitionArns']),
-    'services': len(ecs.list_services(cluster=name)['serviceArns']),
-    'ecr': len(client('ecr').describe_repositories()['repositories']),
-    'projects': client('codebuild').list_projects()['projects'],
-    'pipeline version': client('codepipeline').get_pipeline(name=name)['pipeline']['version'],
-    'buckets': len(client('s3').list_buckets()['Buckets']),
-    'log groups': len(client('logs').describe_log_groups()['logGroups']),
-}, sort_keys=True))
-"#;
 
 /// Runs `exec` and SIGKILLs it at every step (as it starts, which is right after the previous
 /// step's outcome, and about halfway through its uninterrupted duration, `durations[i]`),
@@ -397,7 +352,7 @@ fn setup_killed_at_every_step_and_resumed_ends_as_an_uninterrupted_run() {
         .map(|e| e["duration_ms"].as_f64().unwrap_or(0.0))
         .collect();
     assert_eq!(durations.len(), STEPS.len());
-    let expected = boto3(SHAPE);
+    let expected = account("shape");
     crate::emulator::reset_emulator();
     let network = self::network();
     let mut exec = vec!["exec", "setup.rhai"];
@@ -408,7 +363,7 @@ fn setup_killed_at_every_step_and_resumed_ends_as_an_uninterrupted_run() {
     t.run(&["status", "setup-1"])
         .status(0)
         .stdout_has("run setup-1: done");
-    assert_eq!(boto3(SHAPE), expected, "after kills at {kills:?}");
+    assert_eq!(account("shape"), expected, "after kills at {kills:?}");
 }
 
 #[test]
@@ -558,5 +513,5 @@ fn wrong_network_params_stop_setup_before_its_first_step() {
         "no step ran: {}",
         status.stdout
     );
-    assert_eq!(boto3(LEFT).trim(), "{}");
+    assert_eq!(account("left").trim(), "{}");
 }
