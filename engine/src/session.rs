@@ -227,7 +227,7 @@ impl Session {
                         )));
                     }
                     let diagnostic = eval_diagnostic(&error, &self.runtime)
-                        .in_step(Some(format!("undo of {}", undo.label)));
+                        .in_step(Some(format!("{UNDO_OF}{}", undo.label)));
                     let location = diagnostic.location.as_ref();
                     let recorded = RecordedError {
                         message: self.runtime.secrets.redact(&diagnostic.message),
