@@ -283,3 +283,42 @@ fn a_failed_build_is_told_with_its_log_link_and_last_lines() {
          \x20 denied: not authorized\n",
     );
 }
+
+/// A run that found its resource already there adopted it: its destroy leaves it in place
+/// (and says so) unless --include-adopted; the run that made it removes it. (That a step
+/// run again after a crash still owns what its first attempt made is what bench/chaos.py
+/// shows: every killed and resumed run's destroy leaves nothing.)
+#[test]
+fn destroy_leaves_what_a_run_adopted_unless_asked() {
+    let (_guard, t) = aws_test();
+    t.write(
+        "group.rhai",
+        "import \"aws\" as aws;\n\
+         step \"group\" { aws::ensure_log_group(\"/shared\") } undo |g| { aws::delete_log_group(g.logGroupName); };\n",
+    );
+    let groups = || boto3("print(len(client('logs').describe_log_groups()['logGroups']))");
+    t.run(&["exec", "group.rhai"]).status(0);
+    t.run(&["exec", "group.rhai"]).status(0);
+    t.run(&["status", "group-2"])
+        .status(0)
+        .stdout_has("adopted (existed before the run): logs log group /shared");
+    t.run(&["destroy", "group-2"]).status(0).stderr_has(
+        "kept     group (adopted, it existed before this run: logs log group /shared; \
+         `destroy --include-adopted` removes it)",
+    );
+    assert_eq!(groups().trim(), "1");
+    t.run(&["destroy", "group-2", "--include-adopted"])
+        .status(0)
+        .stderr_has("undone   group (");
+    assert_eq!(groups().trim(), "0");
+
+    // The maker's own destroy removes it: its journal says it made it.
+    t.run(&["exec", "group.rhai"]).status(0);
+    let journal = t.read(".runbook/runs/group-3/journal.jsonl");
+    assert!(
+        journal.contains(r#""kind":"claimed","step":"group","resource":"logs log group /shared","adopted":false"#),
+        "{journal}"
+    );
+    t.run(&["destroy", "group-3"]).status(0).stderr_has("undone   group (");
+    assert_eq!(groups().trim(), "0");
+}
