@@ -155,7 +155,6 @@ fn state() -> String {
     )
 }
 
-
 #[test]
 fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it() {
     let (_guard, t) = aws_test();
@@ -304,7 +303,6 @@ const STEPS: [&str; 19] = [
     "ecs service",
     "service stable",
 ];
-
 
 /// Runs `exec` and SIGKILLs it at every step (as it starts, which is right after the previous
 /// step's outcome, and about halfway through its uninterrupted duration, `durations[i]`),

@@ -316,9 +316,13 @@ fn destroy_leaves_what_a_run_adopted_unless_asked() {
     t.run(&["exec", "group.rhai"]).status(0);
     let journal = t.read(".runbook/runs/group-3/journal.jsonl");
     assert!(
-        journal.contains(r#""kind":"claimed","step":"group","resource":"logs log group /shared","adopted":false"#),
+        journal.contains(
+            r#""kind":"claimed","step":"group","resource":"logs log group /shared","adopted":false"#
+        ),
         "{journal}"
     );
-    t.run(&["destroy", "group-3"]).status(0).stderr_has("undone   group (");
+    t.run(&["destroy", "group-3"])
+        .status(0)
+        .stderr_has("undone   group (");
     assert_eq!(groups().trim(), "0");
 }
