@@ -13,6 +13,7 @@ pub mod functions;
 pub mod interrupt;
 pub mod journal;
 pub mod output;
+pub mod prompt;
 pub mod repl;
 pub mod report;
 pub mod run;

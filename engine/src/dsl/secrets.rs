@@ -64,10 +64,8 @@ impl Secrets {
             Ok(value) => value,
             Err(_) => match self.from_file.get(name) {
                 Some(value) => value.clone(),
-                None if self.may_prompt => {
-                    rpassword::prompt_password(format!("secret {name}: "))
-                        .map_err(|e| format!("cannot read it from the terminal: {e}"))?
-                }
+                None if self.may_prompt => crate::prompt::read_hidden(&format!("secret {name}: "))
+                    .map_err(|e| format!("cannot read it from the terminal: {e}"))?,
                 None => {
                     return Err(format!(
                         "not provided: set {var} or put it in the params file's [secrets] table"
