@@ -326,3 +326,30 @@ fn destroy_leaves_what_a_run_adopted_unless_asked() {
         .stderr_has("undone   group (");
     assert_eq!(groups().trim(), "0");
 }
+
+/// A versioned artifact bucket keeps every version and delete marker: delete_bucket removes
+/// them all, a batch at a time, and then the bucket.
+#[test]
+fn delete_bucket_empties_every_version_first() {
+    let (_guard, t) = aws_test();
+    boto3(
+        "s3 = client('s3')\n\
+         s3.create_bucket(Bucket='artifacts', CreateBucketConfiguration={'LocationConstraint': 'ap-northeast-1'})\n\
+         s3.put_bucket_versioning(Bucket='artifacts', VersioningConfiguration={'Status': 'Enabled'})\n\
+         for i in range(3):\n    s3.put_object(Bucket='artifacts', Key='build.zip', Body=b'v%d' % i)\n\
+         s3.put_object(Bucket='artifacts', Key='other', Body=b'x')\n\
+         s3.delete_object(Bucket='artifacts', Key='other')\n\
+         v = s3.list_object_versions(Bucket='artifacts')\n\
+         print(len(v['Versions']), len(v['DeleteMarkers']))",
+    );
+    t.write(
+        "empty.rhai",
+        "import \"aws\" as aws;\nstep \"delete\" { aws::delete_bucket(\"artifacts\") }\n",
+    );
+    t.run(&["-v", "exec", "empty.rhai"])
+        .status(0)
+        .stderr_has("aws s3 DeleteObjects: ok")
+        .stderr_has("aws s3 DeleteBucket: ok");
+    let left = boto3("print([b['Name'] for b in client('s3').list_buckets()['Buckets']])");
+    assert_eq!(left.trim(), "[]");
+}
