@@ -34,10 +34,8 @@ pub const NO_REGION: &str = "no AWS region is set: give --region REGION (or --pa
 pub const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub async fn load(options: &AwsOptions) -> Result<SdkConfig, CallError> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
-    if let Some(pem) = &options.ca_bundle {
-        loader = loader.http_client(https_client_trusting(pem)?);
-    }
+    let mut loader =
+        aws_config::defaults(BehaviorVersion::latest()).http_client(https_client(options)?);
     if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
     }
@@ -69,16 +67,20 @@ pub async fn load(options: &AwsOptions) -> Result<SdkConfig, CallError> {
     Ok(loader.load().await)
 }
 
-/// The SDK's own HTTPS client (rustls with aws-lc, as by default), trusting only `pem`.
-fn https_client_trusting(pem: &[u8]) -> Result<SharedHttpClient, CallError> {
-    let trust = TrustStore::empty().with_pem_certificate(pem.to_vec());
+/// The SDK's own HTTPS client (hyper 1, rustls with ring) for every client and credential
+/// provider: the system's roots, or only `AWS_CA_BUNDLE`'s when it is given.
+fn https_client(options: &AwsOptions) -> Result<SharedHttpClient, CallError> {
+    let mut trust = TrustStore::default();
+    if let Some(pem) = &options.ca_bundle {
+        trust = TrustStore::empty().with_pem_certificate(pem.to_vec());
+    }
     let context = TlsContext::builder()
         .with_trust_store(trust)
         .build()
         .map_err(|e| CallError::new("InvalidCaBundle", format!("AWS_CA_BUNDLE: {e}")))?;
     Ok(aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
+            tls::rustls_provider::CryptoMode::Ring,
         ))
         .tls_context(context)
         .build_https())
