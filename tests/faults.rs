@@ -183,7 +183,8 @@ fn a_destroy_that_hit_an_error_undoes_the_rest_and_a_second_destroy_finishes() {
     let network = network();
     setup_json(&t, &network).status(0);
 
-    // The task execution role cannot go yet: everything else still does.
+    // The first role destroy deletes (the pipeline service role, whose undo deletes the role,
+    // then its policy) cannot go yet: everything else still does.
     faults(
         json!([{ "service": "iam", "operation": "DeleteRole", "fault": "error",
                     "status": 409, "code": "DeleteConflict",
@@ -200,10 +201,11 @@ fn a_destroy_that_hit_an_error_undoes_the_rest_and_a_second_destroy_finishes() {
     assert_eq!(
         left.as_object()
             .map(|o| o.keys().cloned().collect::<Vec<_>>()),
-        Some(vec!["roles".to_string()]),
-        "only the role is left: {left}"
+        Some(vec!["policies".to_string(), "roles".to_string()]),
+        "only that role and its policy are left: {left}"
     );
     assert_eq!(left["roles"].as_array().map(Vec::len), Some(1), "{left}");
+    assert_eq!(left["policies"].as_array().map(Vec::len), Some(1), "{left}");
 
     let second = t.run(&["destroy", "setup-1"]);
     second.status(0).stderr_has("(already)");

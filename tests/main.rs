@@ -13,6 +13,7 @@ mod destroy;
 mod faults;
 mod journal;
 mod modules;
+mod parallel;
 mod plan;
 mod repl;
 mod resume;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::exit;
+use crate::fiber;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stop {
@@ -65,18 +66,34 @@ impl Interrupt {
         self.deadline.set(deadline);
     }
 
-    /// Sleeps, waking early for Ctrl-C or the step's deadline.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline.get()
+    }
+
+    /// Sleeps, waking early for Ctrl-C or the step's deadline. Inside a `parallel` group's
+    /// fiber, the other steps go on meanwhile.
     pub fn sleep(&self, duration: Duration) -> Result<(), Stop> {
         let end = Instant::now() + duration;
-        loop {
+        let next = || {
             if let Some(stop) = self.check() {
                 return Err(stop);
             }
-            let now = Instant::now();
-            if now >= end {
-                return Ok(());
-            }
-            std::thread::sleep((end - now).min(Duration::from_millis(20)));
+            Ok(end
+                .checked_duration_since(Instant::now())
+                .filter(|left| !left.is_zero())
+                .map(|left| left.min(Duration::from_millis(20))))
+        };
+        if fiber::active() {
+            return fiber::wait(async {
+                while let Some(pause) = next()? {
+                    tokio::time::sleep(pause).await;
+                }
+                Ok(())
+            });
         }
+        while let Some(pause) = next()? {
+            std::thread::sleep(pause);
+        }
+        Ok(())
     }
 }

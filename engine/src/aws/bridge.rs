@@ -20,6 +20,7 @@ use super::binding::Binding;
 use super::clients::{self, AwsOptions, Clients};
 use super::error::CallError;
 use super::propagation;
+use crate::fiber;
 use crate::interrupt::{Interrupt, Stop};
 use crate::output::{self, Output};
 
@@ -59,18 +60,34 @@ impl Bridge {
         Ok(self.runtime.get_or_init(|| runtime))
     }
 
-    /// Runs `future` to completion unless Ctrl-C or the deadline stops it first.
+    /// Runs `future` to completion unless Ctrl-C or the deadline stops it first. Inside a
+    /// `parallel` group's fiber, the other steps go on meanwhile.
     pub fn block_on<T>(
         &self,
         interrupt: &Interrupt,
         future: impl Future<Output = T>,
     ) -> Result<T, Failure> {
-        self.runtime().map_err(Failure::Aws)?.block_on(async {
+        let guarded = async {
             tokio::select! {
                 result = future => Ok(result),
                 stop = watch(interrupt) => Err(Failure::Stopped(stop)),
             }
-        })
+        };
+        if fiber::active() {
+            return fiber::wait(guarded);
+        }
+        self.runtime().map_err(Failure::Aws)?.block_on(guarded)
+    }
+
+    /// Runs `jobs` as fibers on this bridge's runtime (see `fiber::run_all`).
+    pub fn run_fibers<'a, R>(
+        &self,
+        jobs: Vec<Box<dyn FnOnce() -> R + 'a>>,
+        turn: impl FnMut(usize, fiber::Turn),
+    ) -> Result<Vec<R>, CallError> {
+        let runtime = self.runtime()?;
+        fiber::run_all(runtime, jobs, turn)
+            .map_err(|e| CallError::new("FiberUnavailable", format!("no stack for a fiber: {e}")))
     }
 
     pub fn clients(&self, interrupt: &Interrupt) -> Result<Rc<Clients>, Failure> {

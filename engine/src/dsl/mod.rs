@@ -3,6 +3,7 @@
 
 pub mod builtins;
 pub mod errors;
+pub mod parallel;
 pub mod params;
 pub mod runtime;
 pub mod scan;
@@ -48,6 +49,7 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
     engine.set_module_resolver(modules(&runtime.base_dir()));
     builtins::register(&mut engine, runtime);
     step::register(&mut engine, runtime.clone());
+    parallel::register(&mut engine, runtime.clone());
     crate::aws::script::register(&mut engine, runtime);
     engine
 }
@@ -86,6 +88,11 @@ pub fn compile(engine: &Engine, name: &str, text: &str) -> Result<AST, Box<Diagn
         .map_err(|e| Box::new(errors::parse_diagnostic(&e, name, text)))?;
     ast.set_source(name);
     check_calls(engine, &ast, name, text)?;
+    if let Some(&(line, column)) = scan::misplaced_in_groups(&ast).first() {
+        return Err(Box::new(
+            Diagnostic::new(parallel::ONLY_STEPS).at(name, text, line, column),
+        ));
+    }
     Ok(ast)
 }
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use rhai::{Dynamic, EvalAltResult, EvalContext, Expression, FnPtr, Position};
+use rhai::{Caches, Dynamic, EvalAltResult, EvalContext, Expression, FnPtr, Position};
 use serde_json::json;
 
 use super::errors;
@@ -23,6 +23,7 @@ use crate::aws::bridge::Bridge;
 use crate::aws::clients::AwsOptions;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::fiber::Turn;
 use crate::interrupt::{Interrupt, Stop};
 use crate::journal::{Event, Journal, Outcome, RecordedError, ReplayIndex, StepId};
 use crate::output::{self, Output};
@@ -63,6 +64,23 @@ pub struct StepOptions {
     pub timeout: Option<Duration>,
 }
 
+/// What `Runtime::enter` decided for a step.
+pub enum Entered {
+    /// Replayed, or collected for `destroy`: its value.
+    Value(Dynamic),
+    /// To run now.
+    Run(Pending),
+}
+
+/// A step about to run, at its position in the run.
+pub struct Pending {
+    position: usize,
+    step: StepId,
+    options: StepOptions,
+    /// In the REPL: nothing is journaled.
+    ad_hoc: bool,
+}
+
 /// An undo action collected by a `destroy` replay.
 pub struct Undo {
     pub position: usize,
@@ -86,7 +104,8 @@ struct State {
     position: usize,
     occurrences: HashMap<String, u32>,
     current: Option<String>,
-    failed_step: Option<(String, String)>,
+    /// Each step that failed in this process, with its error's message.
+    failed_steps: Vec<(String, String)>,
     stop: Option<Error>,
     undos: Vec<Undo>,
     counts: Counts,
@@ -131,7 +150,7 @@ impl Runtime {
                 position: 0,
                 occurrences: HashMap::new(),
                 current: None,
-                failed_step: None,
+                failed_steps: Vec::new(),
                 stop: None,
                 undos: Vec::new(),
                 counts: Counts::default(),
@@ -267,9 +286,9 @@ impl Runtime {
     pub fn failed_step_for(&self, message: &str) -> Option<String> {
         let state = self.state.borrow();
         state
-            .failed_step
-            .as_ref()
-            .filter(|(_, m)| m == message)
+            .failed_steps
+            .iter()
+            .find(|(_, m)| m == message)
             .map(|(step, _)| step.clone())
     }
 
@@ -397,6 +416,33 @@ impl Runtime {
         undo: Option<&Expression>,
         site: StepSite,
     ) -> EvalResult<Dynamic> {
+        match self.enter(ctx, name, options, body, undo, site)? {
+            Entered::Value(value) => Ok(value),
+            Entered::Run(pending) => {
+                let label = pending.step.label();
+                let fields = self.begin(&pending)?;
+                self.state.borrow_mut().current = Some(label.clone());
+                let started = Instant::now();
+                let (result, attempts) =
+                    self.attempts(ctx, &label, &pending.options, body, &fields);
+                self.state.borrow_mut().current = None;
+                self.finish(pending, fields, result, attempts, started.elapsed(), body)
+            }
+        }
+    }
+
+    /// Decides what a `step` expression does: replay its recorded value (or, for `destroy`,
+    /// collect its undo), run, or stop the run (a divergence, a refused change, the end of a
+    /// `destroy` replay). Takes the step's position in the run.
+    pub fn enter(
+        &self,
+        ctx: &mut EvalContext,
+        name: String,
+        options: StepOptions,
+        body: &Expression,
+        undo: Option<&Expression>,
+        site: StepSite,
+    ) -> EvalResult<Entered> {
         let pos = body.position();
         let (position, step, entry, mode) = {
             let mut state = self.state.borrow_mut();
@@ -450,6 +496,14 @@ impl Runtime {
             } => Some((value, redactions, &e.step)),
             _ => None,
         });
+        let run = |ad_hoc| {
+            Ok(Entered::Run(Pending {
+                position,
+                step: step.clone(),
+                options: options.clone(),
+                ad_hoc,
+            }))
+        };
 
         match (mode, replayable) {
             (Mode::Destroy, Some((value, redactions, _))) => {
@@ -470,7 +524,7 @@ impl Runtime {
                     value: value.clone(),
                 });
                 state.counts.replayed += 1;
-                Ok(value)
+                Ok(Entered::Value(value))
             }
             (Mode::Destroy, None) => Err(self.stop_with_end(pos)),
             (Mode::Run { rerun_changed }, Some((value, redactions, recorded))) => {
@@ -480,11 +534,11 @@ impl Runtime {
                     self.output
                         .event("step_replayed", self.step_fields(position, &step));
                     self.state.borrow_mut().counts.replayed += 1;
-                    Ok(value)
+                    Ok(Entered::Value(value))
                 } else if rerun_changed {
                     self.output
                         .detail(&format!("step {label:?} changed: running it again"));
-                    self.run_body(ctx, position, step, options, body)
+                    run(false)
                 } else {
                     let message = format!(
                         "step {label:?} changed since the run recorded it (line {} then, line {} now)",
@@ -497,8 +551,8 @@ impl Runtime {
                     Err(self.stop(Error::Diverged(Box::new(diagnostic)), pos))
                 }
             }
-            (Mode::Run { .. }, None) => self.run_body(ctx, position, step, options, body),
-            (Mode::AdHoc, _) => self.run_ad_hoc(ctx, position, step, options, body),
+            (Mode::Run { .. }, None) => run(false),
+            (Mode::AdHoc, _) => run(true),
             (Mode::Inspect, _) => Err(runtime_error("steps do not run while inspecting", pos)),
         }
     }
@@ -547,24 +601,99 @@ impl Runtime {
         })
     }
 
-    fn run_body(
+    /// Runs the steps of a `parallel` group together, each on a fiber of its own with its own
+    /// copy of the variables in scope; every one runs to its end, whatever the others do.
+    /// Their outcomes in the group's order.
+    pub fn run_group(
         &self,
         ctx: &mut EvalContext,
-        position: usize,
-        step: StepId,
-        options: StepOptions,
-        body: &Expression,
-    ) -> EvalResult<Dynamic> {
-        let label = step.label();
-        let fields = self.step_fields(position, &step);
-        self.record(Event::Started { position, step }, false)?;
+        steps: Vec<(Pending, &Expression)>,
+    ) -> EvalResult<Vec<EvalResult<Dynamic>>> {
+        // Every `started` is written before any body runs, in the steps' order: a position
+        // never appears in the journal before the ones ahead of it.
+        let mut begun = Vec::with_capacity(steps.len());
+        for (pending, _) in &steps {
+            begun.push(self.begin(pending)?);
+        }
+        let engine = ctx.engine();
+        let labels: Vec<String> = steps.iter().map(|(p, _)| p.step.label()).collect();
+        let mut jobs: Vec<Box<dyn FnOnce() -> EvalResult<Dynamic> + '_>> = Vec::new();
+        for ((pending, body), fields) in steps.into_iter().zip(begun) {
+            let mut global = ctx.global_runtime_state().clone();
+            let mut scope = ctx.scope().clone();
+            jobs.push(Box::new(move || {
+                let mut caches = Caches::new();
+                let mut own = EvalContext::new(engine, &mut global, &mut caches, &mut scope, None);
+                let label = pending.step.label();
+                let started = Instant::now();
+                let (result, attempts) =
+                    self.attempts(&mut own, &label, &pending.options, body, &fields);
+                self.finish(pending, fields, result, attempts, started.elapsed(), body)
+            }));
+        }
+        let mut deadlines = vec![None; labels.len()];
+        let turn = |i: usize, turn: Turn| match turn {
+            Turn::Begins => {
+                self.state.borrow_mut().current = Some(labels[i].clone());
+                self.interrupt.set_deadline(deadlines[i]);
+            }
+            Turn::Ends => {
+                deadlines[i] = self.interrupt.deadline();
+                self.interrupt.set_deadline(None);
+                self.state.borrow_mut().current = None;
+            }
+        };
+        self.aws
+            .run_fibers(jobs, turn)
+            .map_err(|e| runtime_error(e.message, Position::NONE))
+    }
+
+    /// Writes that a step starts running; the fields of its events.
+    fn begin(&self, pending: &Pending) -> EvalResult<serde_json::Value> {
+        let fields = self.step_fields(pending.position, &pending.step);
+        if pending.ad_hoc {
+            return Ok(fields);
+        }
+        let label = pending.step.label();
+        self.record(
+            Event::Started {
+                position: pending.position,
+                step: pending.step.clone(),
+            },
+            false,
+        )?;
         self.output.event("step_started", fields.clone());
         self.output.detail(&format!("started {label}"));
-        self.state.borrow_mut().current = Some(label.clone());
-        let started = Instant::now();
-        let (result, attempts) = self.attempts(ctx, &label, &options, body, &fields);
-        self.state.borrow_mut().current = None;
-        let elapsed = started.elapsed();
+        Ok(fields)
+    }
+
+    /// Writes how a step that ran ended, and shows it.
+    fn finish(
+        &self,
+        pending: Pending,
+        fields: serde_json::Value,
+        result: EvalResult<Dynamic>,
+        attempts: u32,
+        elapsed: Duration,
+        body: &Expression,
+    ) -> EvalResult<Dynamic> {
+        let Pending {
+            position,
+            step,
+            ad_hoc,
+            ..
+        } = pending;
+        let label = step.label();
+        if ad_hoc {
+            // The REPL: the body ran (with its retries and timeout) and nothing records it.
+            if result.is_ok() {
+                self.output.progress(&format!(
+                    "ran      {label} ({}; ad hoc, not journaled)",
+                    output::duration(elapsed)
+                ));
+            }
+            return result;
+        }
         let result = result.and_then(|value| {
             to_json(&value).map(|json| (value, json)).map_err(|why| {
                 runtime_error(
@@ -631,34 +760,13 @@ impl Runtime {
                 failed["error"] = json!(message);
                 failed["duration_ms"] = json!(elapsed.as_secs_f64() * 1000.0);
                 self.output.event("step_failed", failed);
-                self.state.borrow_mut().failed_step = Some((label, diagnostic.message));
+                self.state
+                    .borrow_mut()
+                    .failed_steps
+                    .push((label, diagnostic.message));
                 Err(error)
             }
         }
-    }
-
-    /// A step in the REPL: its body runs (with its retries and timeout) and nothing records it.
-    fn run_ad_hoc(
-        &self,
-        ctx: &mut EvalContext,
-        position: usize,
-        step: StepId,
-        options: StepOptions,
-        body: &Expression,
-    ) -> EvalResult<Dynamic> {
-        let label = step.label();
-        let fields = self.step_fields(position, &step);
-        self.state.borrow_mut().current = Some(label.clone());
-        let started = Instant::now();
-        let (result, _) = self.attempts(ctx, &label, &options, body, &fields);
-        self.state.borrow_mut().current = None;
-        if result.is_ok() {
-            self.output.progress(&format!(
-                "ran      {label} ({}; ad hoc, not journaled)",
-                output::duration(started.elapsed())
-            ));
-        }
-        result
     }
 
     /// Runs the body, retrying as the options say. Returns the result and the attempts made.

@@ -140,6 +140,24 @@ pub fn steps(ast: &AST, text: &str) -> Vec<StaticStep> {
     steps
 }
 
+/// Where `parallel` groups hold something other than steps: the first such statement of
+/// each, as (line, column).
+pub fn misplaced_in_groups(ast: &AST) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    each_expr(ast, |expr| {
+        let Expr::Custom(custom, _) = expr else {
+            return;
+        };
+        if custom.tokens.first().map(|t| t.as_str()) != Some("parallel") {
+            return;
+        }
+        if let Some(Err(at)) = custom.inputs.first().map(super::parallel::members) {
+            found.push(line_col(at));
+        }
+    });
+    found
+}
+
 /// The params the script asks for by literal name; `None` when a name is computed, so the
 /// set of params cannot be known.
 pub fn params(ast: &AST) -> Option<BTreeMap<String, ParamUse>> {

@@ -69,6 +69,33 @@ fn eval(
     state: &Dynamic,
     runtime: &Runtime,
 ) -> Result<Dynamic, Box<EvalAltResult>> {
+    let call = call(ctx, inputs, state, runtime)?;
+    runtime.step(
+        ctx,
+        call.name,
+        call.options,
+        call.body,
+        call.undo,
+        call.site,
+    )
+}
+
+/// A `step` expression's parts, its name and options evaluated.
+pub struct StepCall<'e> {
+    pub name: String,
+    pub options: StepOptions,
+    pub body: &'e Expression<'e>,
+    pub undo: Option<&'e Expression<'e>>,
+    pub site: StepSite,
+}
+
+/// Evaluates a `step` expression's name and options; `state` is what `parse` left.
+pub fn call<'e>(
+    ctx: &mut EvalContext,
+    inputs: &'e [Expression<'e>],
+    state: &Dynamic,
+    runtime: &Runtime,
+) -> Result<StepCall<'e>, Box<EvalAltResult>> {
     let flags = state.as_int().unwrap_or(0);
     let name_pos = inputs[0].position();
     let name = ctx.eval_expression_tree(&inputs[0])?;
@@ -95,7 +122,13 @@ fn eval(
     let body = &inputs[next];
     let undo = (flags & HAS_UNDO != 0).then(|| &inputs[next + 1]);
     let site = site(ctx, runtime, name_pos, body);
-    runtime.step(ctx, name, options, body, undo, site)
+    Ok(StepCall {
+        name,
+        options,
+        body,
+        undo,
+        site,
+    })
 }
 
 fn site(ctx: &EvalContext, runtime: &Runtime, name_pos: Position, body: &Expression) -> StepSite {
