@@ -18,6 +18,7 @@ use serde_json::json;
 use super::errors;
 use super::params::Params;
 use super::secrets::Secrets;
+use super::source;
 use super::value::{from_json, to_json};
 use crate::aws::bridge::Bridge;
 use crate::aws::clients::AwsOptions;
@@ -122,6 +123,7 @@ pub struct Runtime {
     /// Relative paths in file builtins resolve against the script's directory.
     base_dir: RefCell<PathBuf>,
     sources: RefCell<HashMap<String, (String, Rc<str>)>>,
+    lines: RefCell<HashMap<String, Rc<source::Lines>>>,
     main_source: RefCell<Option<String>>,
     state: RefCell<State>,
 }
@@ -142,6 +144,7 @@ impl Runtime {
             interrupt,
             base_dir: RefCell::new(base_dir),
             sources: RefCell::new(HashMap::new()),
+            lines: RefCell::new(HashMap::new()),
             main_source: RefCell::new(None),
             state: RefCell::new(State {
                 mode: Mode::Inspect,
@@ -173,6 +176,7 @@ impl Runtime {
         self.main_source
             .borrow_mut()
             .get_or_insert_with(|| name.to_string());
+        self.lines.borrow_mut().remove(name);
         self.sources
             .borrow_mut()
             .insert(name.to_string(), (name.to_string(), text));
@@ -216,6 +220,26 @@ impl Runtime {
 
     pub fn source(&self, name: &str) -> Option<Rc<str>> {
         self.source_file(name).map(|(_, text)| text)
+    }
+
+    /// The hash of the step body from `start` to `end` in source `name` (see
+    /// `source::body_hash`); each source's line starts are found once.
+    pub fn body_hash(&self, name: &str, start: Position, end: Position) -> String {
+        let lines = self.lines.borrow().get(name).cloned();
+        let lines = match lines {
+            Some(lines) => lines,
+            None => {
+                let Some(text) = self.source(name) else {
+                    return source::body_hash("");
+                };
+                let lines = Rc::new(source::Lines::new(text));
+                self.lines
+                    .borrow_mut()
+                    .insert(name.to_string(), lines.clone());
+                lines
+            }
+        };
+        source::body_hash(lines.slice(start, end).unwrap_or_default())
     }
 
     /// A secret's value: from Secrets Manager for a `secretsmanager:` reference, else from

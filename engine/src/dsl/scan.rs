@@ -87,6 +87,7 @@ pub fn steps(ast: &AST, text: &str) -> Vec<StaticStep> {
             )
         })
         .collect();
+    let lines = source::Lines::new(text.into());
     let mut steps = Vec::new();
     each_expr(ast, |expr| {
         let Expr::Custom(custom, pos) = expr else {
@@ -117,11 +118,13 @@ pub fn steps(ast: &AST, text: &str) -> Vec<StaticStep> {
                     .inputs
                     .get(1)
                     .map_or(block.position(), |e| e.position());
-                let shown = source::between(text, after_keyword, end).unwrap_or("?");
+                let shown = lines.between(after_keyword, end).unwrap_or("?");
                 StepName::Computed(shown.trim().trim_end_matches(',').trim().to_string())
             }
         };
-        let body = source::slice(text, block.position(), block.end_position()).unwrap_or("");
+        let body = lines
+            .slice(block.position(), block.end_position())
+            .unwrap_or("");
         let (line, column) = line_col(name_expr.position());
         let function = functions
             .iter()

@@ -1,34 +1,49 @@
 //! Script source text: slicing it by the positions the parser reports, and the step-body hash
 //! that tells an edited step from an unchanged one.
 
+use std::rc::Rc;
+
 use rhai::Position;
 use sha2::{Digest, Sha256};
 
-/// The byte offset of a 1-based `line:column` (columns count characters).
-fn offset(source: &str, pos: Position) -> Option<usize> {
-    let (line, column) = (pos.line()?, pos.position()?);
-    let mut start = 0;
-    for _ in 1..line {
-        start += source[start..].find('\n')? + 1;
+/// A text and where each of its lines starts, so that the parser's 1-based `line:column`
+/// positions (columns count characters) turn into byte offsets without reading the text from
+/// the top for each one: a script of a thousand steps slices a thousand bodies.
+pub struct Lines {
+    text: Rc<str>,
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: Rc<str>) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
     }
-    let text = &source[start..];
-    let within = text
-        .char_indices()
-        .nth(column - 1)
-        .map_or(text.len(), |(i, _)| i);
-    Some(start + within)
-}
 
-/// The text from `start` to `end`, both included.
-pub fn slice(source: &str, start: Position, end: Position) -> Option<&str> {
-    let (from, to) = (offset(source, start)?, offset(source, end)?);
-    let to = to + source[to..].chars().next().map_or(0, char::len_utf8);
-    source.get(from..to)
-}
+    fn offset(&self, pos: Position) -> Option<usize> {
+        let (line, column) = (pos.line()?, pos.position()?);
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let rest = &self.text[start..];
+        let within = rest
+            .char_indices()
+            .nth(column.checked_sub(1)?)
+            .map_or(rest.len(), |(i, _)| i);
+        Some(start + within)
+    }
 
-/// The text from `start` up to (not including) `end`.
-pub fn between(source: &str, start: Position, end: Position) -> Option<&str> {
-    source.get(offset(source, start)?..offset(source, end)?)
+    /// The text from `start` to `end`, both included.
+    pub fn slice(&self, start: Position, end: Position) -> Option<&str> {
+        let (from, to) = (self.offset(start)?, self.offset(end)?);
+        let to = to + self.text[to..].chars().next().map_or(0, char::len_utf8);
+        self.text.get(from..to)
+    }
+
+    /// The text from `start` up to (not including) `end`.
+    pub fn between(&self, start: Position, end: Position) -> Option<&str> {
+        self.text.get(self.offset(start)?..self.offset(end)?)
+    }
 }
 
 /// A hash of a step body's text, insensitive to indentation and blank lines, so moving a
@@ -57,13 +72,20 @@ pub fn file_hash(text: &str) -> String {
 mod tests {
     use rhai::Position;
 
-    use super::{body_hash, slice};
+    use super::{body_hash, Lines};
 
     #[test]
     fn slices_by_line_and_column() {
-        let source = "let a = 1;\nstep \"é\" {\n  a + 1\n}\n";
-        let text = slice(source, Position::new(2, 10), Position::new(4, 1)).unwrap();
+        let lines = Lines::new("let a = 1;\nstep \"é\" {\n  a + 1\n}\n".into());
+        let text = lines
+            .slice(Position::new(2, 10), Position::new(4, 1))
+            .unwrap();
         assert_eq!(text, "{\n  a + 1\n}");
+        assert_eq!(
+            lines.between(Position::new(1, 5), Position::new(1, 6)),
+            Some("a")
+        );
+        assert_eq!(lines.slice(Position::new(9, 1), Position::new(9, 2)), None);
     }
 
     #[test]

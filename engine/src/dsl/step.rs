@@ -137,10 +137,8 @@ fn site(ctx: &EvalContext, runtime: &Runtime, name_pos: Position, body: &Express
         .map(str::to_string)
         .or_else(|| runtime.main_source_name())
         .unwrap_or_default();
-    let hash = match (&**body, runtime.source(&file)) {
-        (Expr::Stmt(block), Some(text)) => source::body_hash(
-            source::slice(&text, block.position(), block.end_position()).unwrap_or_default(),
-        ),
+    let hash = match &**body {
+        Expr::Stmt(block) => runtime.body_hash(&file, block.position(), block.end_position()),
         _ => source::body_hash(""),
     };
     StepSite {
