@@ -27,10 +27,10 @@ WORK = os.path.join(TARGET, "bench-steps")
 STEPS = 1000
 
 
-def run(args, on_event=None):
-    """Runs the binary with --json; returns (wall seconds, peak RSS in MiB, events)."""
+def run(bin, args, on_event=None):
+    """Runs `bin` with --json; returns (wall seconds, peak RSS in MiB, events)."""
     started = time.perf_counter()
-    proc = subprocess.Popen([BIN, "--json", "--state-dir", os.path.join(WORK, "state"), *args],
+    proc = subprocess.Popen([bin, "--json", "--state-dir", os.path.join(WORK, "state"), *args],
                             cwd=WORK, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     events = []
     for line in proc.stdout:
@@ -46,8 +46,8 @@ def run(args, on_event=None):
     return wall, usage.ru_maxrss / 1024, events
 
 
-def main():
-    runs = prepare()
+def measure(bin, runs):
+    """The figures of `runs` repetitions (medians; seconds, MiB) for the binary `bin`."""
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
     with open(os.path.join(WORK, "steps.rhai"), "w") as script:
@@ -58,7 +58,7 @@ def main():
 
     per_step, totals, replays, firsts, rss_exec, rss_replay = [], [], [], [], [], []
     for n in range(1, runs + 1):
-        wall, rss, events = run(["exec", "steps.rhai"])
+        wall, rss, events = run(bin, ["exec", "steps.rhai"])
         done = [e["_t"] for e in events if e["event"] == "step_completed"]
         assert len(done) == STEPS
         gaps = [b - a for a, b in zip(done, done[1:])]
@@ -66,22 +66,29 @@ def main():
         totals.append(wall)
         rss_exec.append(rss)
         firsts.append(next(e["_t"] for e in events if e["event"] == "step_started"))
-        wall, rss, events = run(["resume", f"steps-{n}"])
+        wall, rss, events = run(bin, ["resume", f"steps-{n}"])
         assert sum(e["event"] == "step_replayed" for e in events) == STEPS
         replays.append(wall)
         rss_replay.append(rss)
-    empty = statistics.median(run(["exec", "empty.rhai"])[0] for _ in range(runs))
-
     med = statistics.median
+    return {"per_step": med(per_step), "exec": med(totals), "replay": med(replays),
+            "first_step": med(firsts),
+            "empty": med(run(bin, ["exec", "empty.rhai"])[0] for _ in range(runs)),
+            "rss_exec": max(rss_exec), "rss_replay": max(rss_replay)}
+
+
+def main():
+    runs = prepare()
+    f = measure(BIN, runs)
     print(f"runbook {subprocess.run([BIN, '--version'], capture_output=True, text=True).stdout.strip()}"
           f", {STEPS} trivial steps, median of {runs} runs")
-    print(f"  per-step overhead (median gap)   {med(per_step) * 1000:.3f} ms")
-    print(f"  exec, whole run                  {med(totals) * 1000:.1f} ms "
-          f"({(med(totals) - empty) / STEPS * 1000:.3f} ms a step over an empty script)")
-    print(f"  replay of the finished run       {med(replays) * 1000:.1f} ms")
-    print(f"  start to first step              {med(firsts) * 1000:.1f} ms")
-    print(f"  empty script, start to exit      {empty * 1000:.1f} ms")
-    print(f"  peak RSS: exec {max(rss_exec):.1f} MiB, replay {max(rss_replay):.1f} MiB")
+    print(f"  per-step overhead (median gap)   {f['per_step'] * 1000:.3f} ms")
+    print(f"  exec, whole run                  {f['exec'] * 1000:.1f} ms "
+          f"({(f['exec'] - f['empty']) / STEPS * 1000:.3f} ms a step over an empty script)")
+    print(f"  replay of the finished run       {f['replay'] * 1000:.1f} ms")
+    print(f"  start to first step              {f['first_step'] * 1000:.1f} ms")
+    print(f"  empty script, start to exit      {f['empty'] * 1000:.1f} ms")
+    print(f"  peak RSS: exec {f['rss_exec']:.1f} MiB, replay {f['rss_replay']:.1f} MiB")
 
 
 if __name__ == "__main__":

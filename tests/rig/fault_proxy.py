@@ -364,7 +364,7 @@ class FaultProxy:
             entry = {"t": round(now - self.started, 6), "service": req.service,
                      "operation": req.operation, "fault": chosen.fault if chosen else None,
                      "code": chosen.code if chosen and chosen.fault == "error" else None,
-                     "status": None}
+                     "status": None, "upstream_ms": None}
             self.log.append(entry)
         return chosen, entry
 
@@ -378,6 +378,10 @@ class FaultProxy:
     def answered(self, entry, status):
         with self.lock:
             entry["status"] = status
+
+    def took_upstream(self, entry, upstream_ms):
+        with self.lock:
+            entry["upstream_ms"] = upstream_ms
 
     def note_upstream(self, req, status, body):
         """Remembers roles the upstream created, for the propagation rules."""
@@ -412,7 +416,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.control(path, body)
         req = Request(self.command, self.path, self.headers, body)
         if not req.is_aws:
-            answer = self.forward(req)
+            *answer, _ = self.forward(req)
             if path == "/moto-api/reset" and self.command == "POST":
                 proxy.reset()
             return self.send_answer(*answer)
@@ -430,7 +434,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.abort()
         if fault == "timeout":
             return self.hold(rule.delay)
-        status, reason, headers, data = self.forward(req)
+        status, reason, headers, data, upstream_ms = self.forward(req)
+        proxy.took_upstream(entry, upstream_ms)
         proxy.note_upstream(req, status, data)
         if fault == "reset_after":
             return self.abort()
@@ -459,9 +464,13 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def forward(self, req):
-        """(status, reason, headers, body) from the upstream, or a 502 when it fails."""
+        """(status, reason, headers, body, upstream_ms) from the upstream, or a 502 (and
+        None) when it fails. upstream_ms runs from sending the request until the whole
+        answer was read: what the emulator itself took, without the proxy's own work."""
         conn = http.client.HTTPConnection(*self.server.proxy.upstream(req), timeout=UPSTREAM_TIMEOUT)
         try:
+            conn.connect()  # a new connection per request is the proxy's cost, not upstream's
+            sent = time.perf_counter()
             # Host is passed verbatim: SigV4 signs it.
             conn.putrequest(req.method, req.target, skip_host=True, skip_accept_encoding=True)
             for name, value in self.headers.items():
@@ -471,11 +480,13 @@ class Handler(BaseHTTPRequestHandler):
                 conn.putheader("Content-Length", str(len(req.body)))
             conn.endheaders(req.body or None)
             resp = conn.getresponse()
-            return resp.status, resp.reason, resp.getheaders(), resp.read()
+            data = resp.read()
+            upstream_ms = round((time.perf_counter() - sent) * 1000, 3)
+            return resp.status, resp.reason, resp.getheaders(), data, upstream_ms
         except (OSError, http.client.HTTPException) as e:
             data = json.dumps({"__type": "FaultProxyUpstreamError",
                                "message": f"the fault proxy could not reach upstream: {e}"}).encode()
-            return 502, None, [("Content-Type", "application/json")], data
+            return 502, None, [("Content-Type", "application/json")], data, None
         finally:
             conn.close()
 

@@ -131,6 +131,9 @@ def pass_through(check, rig):
                 ("codecommit", "ListRepositories"), ("ec2", "CreateVpc"), ("ec2", "DescribeVpcs")]
     check("proxy: log names service and operation of each request",
           seen == [(s, o, None, 200) for s, o in expected], seen)
+    times = [e["upstream_ms"] for e in rig.log()]
+    check("proxy: log has upstream_ms (a float, 3 decimals) for each forwarded request",
+          all(isinstance(t, float) and t > 0 and round(t, 3) == t for t in times), times)
 
     conn, first, _ = rig.raw_ecr("DescribeRepositories")
     sock = conn.sock
@@ -235,8 +238,9 @@ def resets_and_timeouts(check, rig):
         error = e
     check("proxy: reset_after loses the answer", error is not None, error)
     check("proxy: reset_after made the change", "made-anyway" in repositories(rig))
-    check("proxy: log records reset_after without a status",
-          [(e["fault"], e["status"]) for e in rig.log()][0] == ("reset_after", None), rig.log())
+    check("proxy: log records reset_after without a status, timed upstream",
+          [(e["fault"], e["status"], isinstance(e["upstream_ms"], float)) for e in rig.log()][0]
+          == ("reset_after", None, True), rig.log())
 
     rig.rules({"service": "ecr", "operation": "DescribeRepositories", "fault": "timeout", "delay": 2})
     started = time.monotonic()
@@ -256,6 +260,9 @@ def resets_and_timeouts(check, rig):
     check("proxy: latency delays, then answers", ok == "ok" and elapsed >= 0.3, f"{ok} {elapsed:.2f} s")
     check("proxy: log records latency with the upstream status",
           [(e["fault"], e["status"]) for e in rig.log()] == [("latency", 200)], rig.log())
+    upstream_ms = rig.log()[0]["upstream_ms"]
+    check("proxy: upstream_ms leaves out an injected latency",
+          isinstance(upstream_ms, float) and upstream_ms < 300, upstream_ms)
     rig.control("DELETE", "/fault-proxy/rules")
 
 
@@ -353,6 +360,8 @@ def log_and_control(check, rig):
               ("iam", "GetRole", None, None, 200)]
           and all(isinstance(e["t"], float) for e in log)
           and [e["t"] for e in log] == sorted(e["t"] for e in log), log)
+    check("proxy: upstream_ms is null for what was not forwarded (errors, resets)",
+          [e["upstream_ms"] is None for e in log] == [True, False, True, False], log)
     rig.control("DELETE", "/fault-proxy/log")
     check("proxy: DELETE /fault-proxy/log clears it", rig.log() == [])
 
