@@ -380,6 +380,18 @@ class Runbook:
 SETUP = ["exec", "runbooks/setup.rhai"]
 
 
+def private_binary(path, work):
+    """One binary for the whole bench, whatever cargo does meanwhile: a hard link (or a
+    copy) in `work` keeps this build's file (cargo and the linker replace the file, they do
+    not rewrite it)."""
+    bin = os.path.join(work, "runbook")
+    try:
+        os.link(path, bin)
+    except OSError:
+        shutil.copy2(path, bin)
+    return bin
+
+
 def setup_args(subnet, group):
     return ["--json", *SETUP, "--param", f"subnets={subnet}", "--param",
             f"security_groups={group}", "--param", "stand_in_push=true"]
@@ -646,13 +658,7 @@ def main():
     ref_steps = []
     results = []
     try:
-        bin = os.path.join(work, "runbook")
-        # One binary for the whole bench, whatever cargo does meanwhile: a hard link keeps
-        # this build's file (cargo and the linker replace the file, they do not rewrite it).
-        try:
-            os.link(args.bin, bin)
-        except OSError:
-            shutil.copy2(args.bin, bin)
+        bin = private_binary(args.bin, work)
         stat = os.stat(args.bin)
         print(f"chaos: {args.n} runs{' with faults' if args.faults else ''}, seed {seed}, "
               f"binary {args.bin} (built {time.strftime('%H:%M:%S', time.localtime(stat.st_mtime))})",

@@ -240,11 +240,7 @@ def main():
     os.makedirs(TARGET, exist_ok=True)
     work = tempfile.mkdtemp(prefix="bench-speed-", dir=TARGET)
     try:
-        bin = os.path.join(work, "runbook")
-        try:
-            os.link(args.bin, bin)
-        except OSError:
-            shutil.copy2(args.bin, bin)
+        bin = chaos.private_binary(args.bin, work)
         version = subprocess.run([bin, "--version"], capture_output=True, text=True,
                                  check=True).stdout.strip()  # also reads it into the page cache
         runs = {side: [] for side in SIDES}
