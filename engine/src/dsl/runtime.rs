@@ -443,14 +443,11 @@ impl Runtime {
         match self.enter(ctx, name, options, body, undo, site)? {
             Entered::Value(value) => Ok(value),
             Entered::Run(pending) => {
-                let label = pending.step.label();
                 let fields = self.begin(&pending)?;
-                self.state.borrow_mut().current = Some(label.clone());
-                let started = Instant::now();
-                let (result, attempts) =
-                    self.attempts(ctx, &label, &pending.options, body, &fields);
+                self.state.borrow_mut().current = Some(pending.step.label());
+                let result = self.run(ctx, pending, fields, body);
                 self.state.borrow_mut().current = None;
-                self.finish(pending, fields, result, attempts, started.elapsed(), body)
+                result
             }
         }
     }
@@ -648,11 +645,7 @@ impl Runtime {
             jobs.push(Box::new(move || {
                 let mut caches = Caches::new();
                 let mut own = EvalContext::new(engine, &mut global, &mut caches, &mut scope, None);
-                let label = pending.step.label();
-                let started = Instant::now();
-                let (result, attempts) =
-                    self.attempts(&mut own, &label, &pending.options, body, &fields);
-                self.finish(pending, fields, result, attempts, started.elapsed(), body)
+                self.run(&mut own, pending, fields, body)
             }));
         }
         let mut deadlines = vec![None; labels.len()];
@@ -670,6 +663,20 @@ impl Runtime {
         self.aws
             .run_fibers(jobs, turn)
             .map_err(|e| runtime_error(e.message, Position::NONE))
+    }
+
+    /// Runs a begun step's body with its retries, and writes how it ended.
+    fn run(
+        &self,
+        ctx: &mut EvalContext,
+        pending: Pending,
+        fields: serde_json::Value,
+        body: &Expression,
+    ) -> EvalResult<Dynamic> {
+        let label = pending.step.label();
+        let started = Instant::now();
+        let (result, attempts) = self.attempts(ctx, &label, &pending.options, body, &fields);
+        self.finish(pending, fields, result, attempts, started.elapsed(), body)
     }
 
     /// Writes that a step starts running; the fields of its events.
