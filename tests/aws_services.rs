@@ -225,8 +225,9 @@ fn functions_lists_every_service_with_signatures_docs_and_examples() {
     let t = Test::new();
     let ran = t.run(&["functions", "ecr"]);
     ran.status(0).stdout_has(
-        "ecr::create_repository(#{ repositoryName*, registryId, imageTagMutability, \
-         imageScanningConfiguration, tags })\n    Creates a repository.\n",
+        "ecr::create_repository(#{ registryId, repositoryName*, tags, imageTagMutability, \
+         imageTagMutabilityExclusionFilters, imageScanningConfiguration, encryptionConfiguration \
+         })\n    Creates a repository.\n",
     );
     let all = t.run(&["--json", "functions"]);
     let all: Value = serde_json::from_str(&all.stdout).unwrap();
@@ -245,4 +246,73 @@ fn functions_lists_every_service_with_signatures_docs_and_examples() {
     t.run(&["functions", "codebiuld"])
         .status(2)
         .stderr_has("no service \"codebiuld\" (did you mean \"codebuild\"?)");
+}
+
+/// The checked-in bindings are what scripts/gen-aws makes of the pinned botocore models and
+/// the locked SDK crates.
+#[test]
+fn the_generated_bindings_are_current() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = std::process::Command::new(root.join("scripts/gen-aws"))
+        .arg("--check")
+        .current_dir(&root)
+        .output()
+        .expect("scripts/gen-aws runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Operations no hand-written table had, one or more per generated service, against the
+/// emulator.
+#[test]
+fn operations_from_the_models_run_against_the_emulator() {
+    let (_guard, t) = aws_test();
+    let value = t.value_of(
+        r#"
+step "sample" {
+    iam::create_role(#{ RoleName: "sample", AssumeRolePolicyDocument: #{
+        Version: "2012-10-17", Statement: [#{ Effect: "Allow", Action: "sts:AssumeRole",
+        Principal: #{ Service: "ecs.amazonaws.com" } }] } });
+    iam::attach_role_policy(#{ RoleName: "sample",
+        PolicyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" });
+    let attached = iam::list_attached_role_policies(#{ RoleName: "sample" }).AttachedPolicies;
+    iam::detach_role_policy(#{ RoleName: "sample", PolicyArn: attached[0].PolicyArn });
+    iam::delete_role(#{ RoleName: "sample" });
+    ecr::create_repository(#{ repositoryName: "sample" });
+    let tokens = ecr::get_authorization_token().authorizationData.len();
+    ecr::delete_repository(#{ repositoryName: "sample" });
+    let vpcs = ec2::describe_vpcs().Vpcs.len();
+    let zones = ec2::describe_availability_zones().AvailabilityZones.len();
+    logs::create_log_group(#{ logGroupName: "/sample" });
+    logs::create_log_stream(#{ logGroupName: "/sample", logStreamName: "s" });
+    let streams = logs::describe_log_streams(#{ logGroupName: "/sample" }).logStreams;
+    logs::delete_log_group(#{ logGroupName: "/sample" });
+    let buses = events::list_event_buses().EventBuses.map(|b| b.Name);
+    let secrets = secretsmanager::list_secrets().SecretList.len();
+    s3::create_bucket(#{ Bucket: "sample-tags",
+        CreateBucketConfiguration: #{ LocationConstraint: "ap-northeast-1" } });
+    s3::put_bucket_tagging(#{ Bucket: "sample-tags",
+        Tagging: #{ TagSet: [#{ Key: "team", Value: "ops" }] } });
+    let tags = s3::get_bucket_tagging(#{ Bucket: "sample-tags" }).TagSet;
+    s3::delete_bucket(#{ Bucket: "sample-tags" });
+    let account = sts::get_access_key_info(#{ AccessKeyId: "AKIAIOSFODNN7EXAMPLE" }).Account;
+    #{ attached: attached.map(|p| p.PolicyName), tokens: tokens, vpcs: vpcs > 0,
+       zones: zones > 0, streams: streams.map(|s| s.logStreamName), buses: buses,
+       secrets: secrets, tags: tags, account_given: account != () }
+}
+"#,
+        &[],
+    );
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "attached": ["AmazonECSTaskExecutionRolePolicy"],
+            "tokens": 1,
+            "vpcs": true, "zones": true, "streams": ["s"], "buses": ["default"], "secrets": 0,
+            "tags": [{ "Key": "team", "Value": "ops" }], "account_given": true,
+        })
+    );
 }

@@ -81,8 +81,9 @@ fn help_explains_bindings_stdlib_functions_and_builtins() {
     );
     ran.status(0)
         .stdout_has(
-            "ecr::create_repository(#{ repositoryName*, registryId, imageTagMutability, \
-             imageScanningConfiguration, tags })\n    Creates a repository. (ecr CreateRepository; \
+            "ecr::create_repository(#{ registryId, repositoryName*, tags, imageTagMutability, \
+             imageTagMutabilityExclusionFilters, imageScanningConfiguration, \
+             encryptionConfiguration })\n    Creates a repository. (ecr CreateRepository; \
              changes the world: in a runbook it must run inside a step)\nexample:\n    \
              let repo = ecr::create_repository(",
         )
@@ -112,8 +113,9 @@ fn an_aws_error_mid_session_is_rendered_as_exec_renders_it_and_the_session_goes_
          --> <input 1>:1:6\n  |\n1 | ecr::describe_repositories(#{ repositoryNames: \
          [\"missing\"] })\n  |      ^\n\
          error: ecr CreateRepository: ParamValidation: imageTagMutabilty: unknown member (did \
-         you mean \"imageTagMutability\"?) (members: repositoryName, registryId, \
-         imageTagMutability, imageScanningConfiguration, tags)\n --> <input 2>:1:6\n  |\n1 | \
+         you mean \"imageTagMutability\"?) (members: registryId, repositoryName, tags, \
+         imageTagMutability, imageTagMutabilityExclusionFilters, imageScanningConfiguration, \
+         encryptionConfiguration)\n --> <input 2>:1:6\n  |\n1 | \
          ecr::create_repository(#{ repositoryName: \"repl_demo\", imageTagMutabilty: \"X\" })\n  \
          |      ^\n\
          note: ecr::create_repository ran ad hoc, not journaled (`:save` wraps it in a step)\n"
@@ -269,8 +271,8 @@ fn on_a_terminal_tab_completes_modules_functions_members_and_resource_names() {
     pty.expect("ecr::");
     pty.expect("ecs::");
     // A function, with its signature as a hint; a member name; a resource name.
-    pty.send("r::describe_rep");
-    pty.expect("ositories(#{ registryId, repositoryNames, nextToken, maxResults");
+    pty.send("r::describe_repositori");
+    pty.expect("es(#{ registryId, repositoryNames, nextToken, maxResults");
     pty.send("\t#{ repositoryN\t[\"pty_\t] }).repositories[0].repositoryName\r");
     pty.expect("ecr::describe_repositories(#{ repositoryNames: [\"pty_repo\"] })");
     pty.expect("\"pty_repo\"");

@@ -84,13 +84,17 @@ impl Ran {
 
     /// The AWS calls a `-v` run made that change the world (`iam CreateRole`), in order.
     pub fn mutations(&self) -> Vec<String> {
+        let bindings = runbook::aws::services::all();
         self.stderr
             .lines()
             .filter_map(|l| l.strip_prefix("aws "))
             .filter_map(|l| l.split(':').next())
             .filter(|call| {
-                let operation = call.split(' ').nth(1).unwrap_or("");
-                runbook::aws::binding::is_mutating(operation)
+                let mut words = call.split(' ');
+                let (service, operation) = (words.next(), words.next());
+                bindings.iter().any(|b| {
+                    Some(b.service) == service && Some(b.operation) == operation && b.is_mutating()
+                })
             })
             .map(str::to_string)
             .collect()

@@ -14,10 +14,15 @@ use crate::output::Output;
 /// `ecr::create_repository(#{ repositoryName*, registryId, ... })`; `*` marks required members.
 pub fn signature(binding: &Binding) -> String {
     let members: Vec<String> = binding
-        .input
-        .names()
+        .members()
         .into_iter()
-        .map(|(name, required)| if required { format!("{name}*") } else { name })
+        .map(|(name, required)| {
+            if required {
+                format!("{name}*")
+            } else {
+                name.to_string()
+            }
+        })
         .collect();
     if members.is_empty() {
         format!("{}()", binding.qualified())
@@ -45,14 +50,14 @@ pub fn list(service: Option<&str>, output: &Output) -> Result<()> {
             .iter()
             .map(|b| {
                 let members: Vec<Value> = b
-                    .input
-                    .names()
+                    .members()
                     .into_iter()
                     .map(|(name, required)| json!({ "name": name, "required": required }))
                     .collect();
                 json!({
                     "service": b.service, "function": b.function, "operation": b.operation,
                     "doc": b.doc, "mutating": b.is_mutating(), "members": members,
+                    "paginated": b.pages.is_some(),
                 })
             })
             .collect();

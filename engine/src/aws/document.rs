@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use aws_smithy_types::{Document, Number};
 use rhai::{Array, Dynamic, Map};
 
+pub use runbook_aws::document::{join, kind};
+
 /// Converts a binding's argument; `path` in errors names the member (`containerDefinitions[0].name`).
 pub fn to_document(value: &Dynamic) -> Result<Document, String> {
     to_document_at(value, "")
@@ -52,27 +54,6 @@ fn to_document_at(value: &Dynamic, path: &str) -> Result<Document, String> {
             format!("{path}: ")
         };
         Err(format!("{at}a {} cannot be sent to AWS", value.type_name()))
-    }
-}
-
-/// How a value is named in messages: `expected a string, got a number`.
-pub fn kind(document: &Document) -> &'static str {
-    match document {
-        Document::Object(_) => "a map",
-        Document::Array(_) => "an array",
-        Document::Number(_) => "a number",
-        Document::String(_) => "a string",
-        Document::Bool(_) => "a bool",
-        Document::Null => "()",
-    }
-}
-
-/// A member's path: `containerDefinitions[0]` + `name`.
-pub fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
     }
 }
 

@@ -1,18 +1,14 @@
-//! AWS: one SDK configuration, lazily built clients, and the bindings scripts call. Only
-//! this module touches the SDK.
+//! AWS in scripts: the bindings of `runbook_aws` registered as Rhai modules, sent through the
+//! bridge, with paging, waits, resources and secrets. Only this module uses `runbook_aws`.
 
-pub mod binding;
+pub use runbook_aws::{binding, clients, error, schema, services};
+
 pub mod bridge;
-pub mod clients;
 pub mod document;
-pub mod error;
 pub mod examples;
 pub mod paginate;
 pub mod propagation;
 pub mod resources;
-pub mod schema;
 pub mod script;
 pub mod secrets;
-pub mod services;
-pub mod table;
 pub mod wait;

@@ -1,20 +1,11 @@
-//! Every page of a list: an operation whose input takes a page token is called again with
-//! the token of each answer, and the lists of all pages are joined. AWS names the tokens in
-//! four ways.
+//! Every page of a list: an operation the model gives a paginator is called again with the
+//! token of each answer, and the lists of all pages are joined.
 
 use aws_smithy_types::Document;
 
 use super::binding::Binding;
 use super::bridge::{Bridge, Failure};
 use crate::interrupt::Interrupt;
-
-/// (input member, output member) of the page tokens AWS APIs use.
-const TOKENS: [(&str, &str); 4] = [
-    ("nextToken", "nextToken"),
-    ("NextToken", "NextToken"),
-    ("Marker", "Marker"),
-    ("ContinuationToken", "NextContinuationToken"),
-];
 
 fn member<'a>(document: &'a Document, name: &str) -> Option<&'a Document> {
     match document {
@@ -31,37 +22,38 @@ pub fn call_pages(
     mut input: Document,
     max_pages: Option<usize>,
 ) -> Result<Document, Failure> {
-    let token = TOKENS
-        .iter()
-        .find(|(input_name, _)| binding.input.accepts(input_name));
     let mut result = bridge.call(interrupt, binding, input.clone())?;
-    let Some((input_token, output_token)) = token else {
+    let Some(paginator) = binding.pages else {
         return Ok(result);
     };
+    let (input_token, output_token) = (paginator.input_token, paginator.output_token);
     let mut pages = 1;
     while max_pages.is_none_or(|max| pages < max) {
         // IAM says whether more pages follow; the others just omit the token.
-        if matches!(member(&result, "IsTruncated"), Some(Document::Bool(false))) {
-            break;
+        if let Some(more) = paginator.more_results {
+            if matches!(member(&result, more), Some(Document::Bool(false))) {
+                break;
+            }
         }
         let Some(Document::String(next)) = member(&result, output_token).cloned() else {
             break;
         };
         if let Document::Object(object) = &mut input {
-            if object.get(*input_token) == Some(&Document::String(next.clone())) {
+            if object.get(input_token) == Some(&Document::String(next.clone())) {
                 break; // A server that hands back the same token would loop forever.
             }
             object.insert(input_token.to_string(), Document::String(next));
         }
         let page = bridge.call(interrupt, binding, input.clone())?;
-        join(&mut result, page, output_token);
+        join(&mut result, page, output_token, paginator.results);
         pages += 1;
     }
     Ok(result)
 }
 
-/// Appends the lists of `page` to those of `result`; everything else takes the page's value.
-fn join(result: &mut Document, page: Document, output_token: &str) {
+/// Appends the result lists of `page` to those of `result`; everything else takes the page's
+/// value.
+fn join(result: &mut Document, page: Document, output_token: &str, results: &[&str]) {
     let (Document::Object(result), Document::Object(page)) = (result, page) else {
         return;
     };
@@ -70,7 +62,11 @@ fn join(result: &mut Document, page: Document, output_token: &str) {
     }
     for (key, value) in page {
         match (result.get_mut(&key), value) {
-            (Some(Document::Array(items)), Document::Array(more)) => items.extend(more),
+            (Some(Document::Array(items)), Document::Array(more))
+                if results.contains(&key.as_str()) =>
+            {
+                items.extend(more)
+            }
             (_, value) => {
                 result.insert(key, value);
             }
@@ -98,6 +94,7 @@ mod tests {
             &mut result,
             object(vec![("repositories", Document::Array(vec!["b".into()]))]),
             "nextToken",
+            &["repositories"],
         );
         assert_eq!(
             result,

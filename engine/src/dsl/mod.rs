@@ -11,7 +11,7 @@ pub mod secrets;
 pub mod source;
 pub mod stdlib;
 pub mod step;
-pub mod suggest;
+pub use runbook_aws::suggest;
 pub mod value;
 
 use std::path::{Path, PathBuf};

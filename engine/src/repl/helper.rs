@@ -162,12 +162,11 @@ impl Helper {
             return Vec::new();
         };
         binding
-            .input
-            .names()
+            .members()
             .into_iter()
             .map(|(name, _)| name)
-            .filter(|name| name.starts_with(prefix) && !given.contains(name))
-            .map(|name| pair(name.clone(), format!("{name}: ")))
+            .filter(|name| name.starts_with(prefix) && !given.iter().any(|g| g == name))
+            .map(|name| pair(name.to_string(), format!("{name}: ")))
             .collect()
     }
 

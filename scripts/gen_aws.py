@@ -1,0 +1,394 @@
+"""Writes aws/src/services/: every operation of every SDK crate runbook depends on, from AWS's
+published service models (the botocore package's JSON: names, documentation, required
+members, paginators) and the SDK crates' own sources (the Rust names of types, fields and
+enum values, which smithy-rs derives by rules of its own).
+
+For the crates that carry smithy schemas (codebuild, codecommit, codepipeline, ecs) the SDK's
+generated (de)serializers are used; for the others this writes the same thing the SDK would:
+a schema per structure and the code that drives a `ShapeDeserializer`/`ShapeSerializer`
+through the builders. Either way `aws::schema`'s Reader and Writer are the one converter.
+
+Run by scripts/gen-aws; `--check` fails when the checked-in output is not current.
+"""
+
+import argparse
+import gzip
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+
+from botocore import xform_name
+import botocore
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "aws", "src", "services")
+# AWS's Smithy models (github.com/aws/api-models-aws) carry no @readonly trait for any of these
+# services, and botocore's drop Smithy traits: an operation is read-only when its HTTP method
+# is GET or HEAD, or its name starts with one of the verbs AWS APIs use for reads.
+READ_VERBS = ("Get", "Describe", "List", "BatchGet", "Head", "Lookup", "Filter", "Search",
+              "Query", "Simulate", "Test", "Validate", "BatchCheck", "Check", "Estimate",
+              "Preview", "Export")
+
+# (module, botocore service, crate); the order `runbook functions` lists them in.
+SERVICES = [
+    ("sts", "sts", "aws-sdk-sts"),
+    ("iam", "iam", "aws-sdk-iam"),
+    ("codecommit", "codecommit", "aws-sdk-codecommit"),
+    ("codebuild", "codebuild", "aws-sdk-codebuild"),
+    ("ecr", "ecr", "aws-sdk-ecr"),
+    ("codepipeline", "codepipeline", "aws-sdk-codepipeline"),
+    ("ecs", "ecs", "aws-sdk-ecs"),
+    ("ec2", "ec2", "aws-sdk-ec2"),
+    ("s3", "s3", "aws-sdk-s3"),
+    ("events", "events", "aws-sdk-eventbridge"),
+    ("logs", "logs", "aws-sdk-cloudwatchlogs"),
+    ("secretsmanager", "secretsmanager", "aws-sdk-secretsmanager"),
+]
+
+# IAM returns policy documents URL-encoded (RFC 3986); scripts get the JSON text back, as
+# boto3 and the AWS CLI show it.
+URL_ENCODED = {("iam", "policyDocumentType")}
+
+
+def norm(name):
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def load_model(service):
+    base = os.path.join(os.path.dirname(botocore.__file__), "data", service)
+    version = sorted(os.listdir(base))[-1]
+    found = {}
+    for kind in ("service-2", "paginators-1", "waiters-2"):
+        path = os.path.join(base, version, kind + ".json")
+        if os.path.exists(path):
+            found[kind] = json.load(open(path))
+        elif os.path.exists(path + ".gz"):
+            found[kind] = json.load(gzip.open(path + ".gz"))
+    return version, found
+
+
+def crate_sources():
+    meta = json.loads(subprocess.check_output(
+        ["cargo", "metadata", "--format-version", "1", "--locked"], cwd=ROOT))
+    wanted = {crate for _, _, crate in SERVICES}
+    return {p["name"]: (p["version"], os.path.join(os.path.dirname(p["manifest_path"]), "src"))
+            for p in meta["packages"] if p["name"] in wanted}
+
+
+class Crate:
+    """What smithy-rs named things in one SDK crate: types by module path, their fields,
+    enum values and union variants."""
+
+    FIELD = re.compile(r"^    pub (r#)?(\w+): (.+),$", re.M)
+
+    def __init__(self, src):
+        self.src = src
+        self.types = {}  # norm(name) -> (rust name, kind, body)
+        for name in os.listdir(os.path.join(src, "types")):
+            if name.startswith("_") and name.endswith(".rs"):
+                self._scan(open(os.path.join(src, "types", name)).read())
+        self.operations = {}  # norm(operation) -> module
+        for module in os.listdir(os.path.join(src, "operation")):
+            if os.path.isdir(os.path.join(src, "operation", module)):
+                self.operations[norm(module)] = module
+        # Some crates' generated code carries smithy schemas, with (de)serializers over them.
+        sample = sorted(self.operations.values())[0]
+        self.schemas = "aws_smithy_schema::Schema" in open(
+            os.path.join(src, "operation", sample, f"_{sample}_input.rs")).read()
+
+    def _scan(self, text):
+        for m in re.finditer(r"^pub (struct|enum) (\w+) \{(\}|\n.*?^\})", text, re.M | re.S):
+            kind, name, body = m.groups()
+            if kind == "enum" and "fn as_str" in text:
+                values = re.findall(rf"{name}::\w+ => \"([^\"]*)\"", text)
+                self.types[norm(name)] = (name, "enum", values)
+            elif kind == "enum":
+                variants = re.findall(r"^    (\w+)\((.+)\),$", body, re.M)
+                self.types[norm(name)] = (name, "union", [v for v, _ in variants])
+            else:
+                self.types[norm(name)] = (name, "struct", self.fields(body))
+
+    def fields(self, body):
+        return [(raw or "") + name for raw, name, _ in self.FIELD.findall(body)]
+
+    def io(self, module, suffix):
+        path = os.path.join(self.src, "operation", module, f"_{module}_{suffix.lower()}.rs")
+        text = open(path).read()
+        m = re.search(r"^pub struct (\w+) \{(\}|\n.*?^\})", text, re.M | re.S)
+        return m.group(1), self.fields(m.group(2)), text
+
+
+def doc_line(documentation):
+    text = html.unescape(re.sub(r"<[^>]+>", " ", documentation or ""))
+    text = re.sub(r"\s+", " ", text).strip()
+    m = re.match(r"(.+?[.!?])(\s|$)", text)
+    line = (m.group(1) if m else text) or "No documentation."
+    return line.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def read_only(name, op):
+    if op.get("http", {}).get("method") in ("GET", "HEAD"):
+        return True
+    return any(name.startswith(v) and name[len(v):][:1].isupper() for v in READ_VERBS)
+
+
+def lit(s):
+    return json.dumps(s)
+
+
+class Service:
+    def __init__(self, module, name, crate_name, version, src):
+        self.module, self.crate_name, self.crate_version = module, crate_name, version
+        self.krate = crate_name.replace("-", "_")
+        self.model_version, files = load_model(name)
+        self.model = files["service-2"]
+        self.shapes = self.model["shapes"]
+        self.paginators = files.get("paginators-1", {}).get("pagination", {})
+        self.sdk = Crate(src)
+        self.ns = "com.amazonaws." + module
+        self.skipped = []
+        self.operations = []
+        for op_name in sorted(self.model["operations"]):
+            op = self.model["operations"][op_name]
+            module_name = self.sdk.operations.get(norm(op_name))
+            if module_name is None:
+                self.skipped.append((op_name, "not in " + crate_name))
+                continue
+            if self.has_event_stream(op):
+                self.skipped.append((op_name, "an event stream"))
+                continue
+            self.operations.append((op_name, op, module_name))
+        self.io_fields = {}
+        for op_name, op, module in self.operations:
+            for key, suffix in (("input", "Input"), ("output", "Output")):
+                if key in op:
+                    self.io_fields[op[key]["shape"]] = self.sdk.io(module, suffix)[1]
+
+    def has_event_stream(self, op):
+        for key in ("input", "output"):
+            shape = op.get(key, {}).get("shape")
+            for member in self.shapes.get(shape, {}).get("members", {}).values():
+                if self.shapes[member["shape"]].get("eventstream"):
+                    return True
+        return False
+
+    def required(self, shape):
+        s = self.shapes[shape]
+        return [m for m in s.get("required", [])
+                if not s["members"].get(m, {}).get("idempotencyToken")]
+
+    # The shapes reachable from the inputs (read) and the outputs (written), through the
+    # members the crate has (botocore may be newer than the crate).
+    def reach(self, roots):
+        seen, stack = set(), list(roots)
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            s = self.shapes[name]
+            if s["type"] == "structure":
+                fields = self.fields_of(name)
+                if fields is None:
+                    continue
+                for _, _, _, member, _ in self.members(name, fields):
+                    stack.append(s["members"][member]["shape"])
+            for k in ("member", "key", "value"):
+                if k in s:
+                    stack.append(s[k]["shape"])
+        return seen
+
+    def fields_of(self, shape):
+        """The crate's fields of a structure (an operation's input or output, or a type)."""
+        if shape in self.io_fields:
+            return self.io_fields[shape]
+        found = self.sdk.types.get(norm(shape))
+        if found is None:
+            return None
+        return found[2] if found[1] == "struct" else [v for v in found[2]]
+
+    def rust_type(self, shape):
+        found = self.sdk.types.get(norm(shape))
+        if found is None:
+            raise SystemExit(f"{self.crate_name}: no type for shape {shape}")
+        return found
+
+    def members(self, shape, fields):
+        """(index, rust field, setter, member name, adapter) of the members both the model
+        and the crate have."""
+        by_norm = {norm(f.removeprefix("r#")): f for f in fields}
+        out = []
+        for name, member in self.shapes[shape].get("members", {}).items():
+            field = by_norm.get(norm(name))
+            if field is None:
+                continue
+            adapter = "UrlEncodedJson" if (self.module, member["shape"]) in URL_ENCODED else None
+            out.append((len(out), field, "set_" + field.removeprefix("r#"), name, adapter))
+        return out
+
+    def render(self):
+        lines = [
+            f"//! @generated by scripts/gen-aws from botocore {botocore.__version__} "
+            f"({self.model['metadata']['serviceId']} {self.model_version}) and "
+            f"{self.crate_name} {self.crate_version}: do not edit.",
+            f"//! {len(self.operations)} operations"
+            + (", left out: " + ", ".join(f"{o} ({why})" for o, why in self.skipped)
+               if self.skipped else "") + ".",
+            "",
+            "// Deprecated operations and members stay callable, as they are in boto3.",
+            "#![allow(deprecated)]",
+            "",
+            f"use {self.krate} as sdk;",
+            "",
+            "use crate::schema::Required;",
+            "",
+        ]
+        inputs = [op["input"]["shape"] for _, op, _ in self.operations if "input" in op]
+        outputs = [op["output"]["shape"] for _, op, _ in self.operations if "output" in op]
+        read, write = self.reach(inputs), self.reach(outputs)
+        for op_name, op, module in self.operations:
+            for key, suffix in (("input", "Input"), ("output", "Output")):
+                rust, fields, _ = self.sdk.io(module, suffix)
+                path = f"sdk::operation::{module}::{rust}"
+                shape = op.get(key, {}).get("shape")
+                lines += self.io_glue(path, shape, fields, key)
+        if not self.sdk.schemas:
+            io = set(inputs) | set(outputs)
+            for shape in sorted(read | write):
+                s = self.shapes[shape]
+                if s["type"] != "structure" and not s.get("enum"):
+                    continue
+                if shape in io and norm(shape) not in self.sdk.types:
+                    continue  # only an operation's input or output: done above
+                lines += self.type_glue(shape, shape in read, shape in write)
+        lines += self.nested(read)
+        lines += self.bindings()
+        return "\n".join(lines) + "\n"
+
+    def mode(self, readable, writable):
+        return "both" if readable and writable else "read" if readable else "write"
+
+    def io_glue(self, path, shape, fields, key):
+        if self.sdk.schemas:
+            return [f"crate::schema_{key}!({path});"]
+        name = shape or path.rsplit("::", 1)[1]
+        members = self.members(shape, fields) if shape else []
+        return self.structure(path, name, members, "read" if key == "input" else "write")
+
+    def structure(self, path, name, members, mode, union=False):
+        macro = "union" if union else "structure"
+        out = [f"crate::{macro}!(@{mode} {path} = {lit(self.ns)} # {lit(name)} [{len(members)}] {{"]
+        for i, field, setter, member, adapter in members:
+            if union:
+                out.append(f"    {i} {field} {lit(member)};")
+            else:
+                extra = f" as {adapter}" if adapter else ""
+                out.append(f"    {i} {field} {setter} {lit(member)}{extra};")
+        out.append("});")
+        return out
+
+    def type_glue(self, shape, readable, writable):
+        s = self.shapes[shape]
+        rust, kind, detail = self.rust_type(shape)
+        path = f"sdk::types::{rust}"
+        mode = self.mode(readable, writable)
+        if kind == "enum":
+            values = ", ".join(lit(v) for v in detail)
+            return [f"crate::enumeration!(@{mode} {path} [{values}]);"]
+        if kind == "union":
+            by_norm = {norm(v): v for v in detail}
+            members = []
+            for name in s["members"]:
+                variant = by_norm.get(norm(name))
+                if variant:
+                    members.append((len(members), variant, None, name, None))
+            return self.structure(path, shape, members, mode, union=True)
+        return self.structure(path, shape, self.members(shape, detail), mode)
+
+    def nested(self, read):
+        out = ["", "/// The members required inside the inputs' shapes, by shape name.",
+               "pub const NESTED: Required = &["]
+        for shape in sorted(read):
+            s = self.shapes[shape]
+            if s["type"] == "structure" and self.required(shape) and not any(
+                    op.get("input", {}).get("shape") == shape for _, op, _ in self.operations):
+                out.append(f"    ({lit(shape)}, &[{', '.join(lit(m) for m in self.required(shape))}]),")
+        out.append("];")
+        return out
+
+    def bindings(self):
+        out = ["", "crate::bindings! {", f"    {self.module}, {self.krate}, NESTED,"]
+        for op_name, op, module in self.operations:
+            rust_in, in_fields, _ = self.sdk.io(module, "Input")
+            setters = " ".join(f"{f} set_{f.removeprefix('r#')}" for f in in_fields)
+            rust_out, _, text = self.sdk.io(module, "Output")
+            shape = op.get("input", {}).get("shape")
+            required = ", ".join(lit(m) for m in self.required(shape)) if shape else ""
+            flags = []
+            if read_only(op_name, op):
+                flags.append("read_only")
+            page = self.paginators.get(op_name)
+            if page and isinstance(page.get("input_token"), str):
+                results = page.get("result_key", [])
+                results = [results] if isinstance(results, str) else results
+                more = page.get("more_results")
+                more = f"Some({lit(more)})" if more else "None"
+                flags.append(
+                    f"pages({lit(page['input_token'])}, {lit(page['output_token'])}, "
+                    f"[{', '.join(lit(r) for r in results)}], {more})")
+            stream = re.search(r"^    pub (\w+): ::aws_smithy_types::byte_stream::ByteStream,", text, re.M)
+            if stream:
+                out_shape = op.get("output", {}).get("shape")
+                member = next(m for m in self.shapes[out_shape]["members"]
+                              if norm(m) == norm(stream.group(1)))
+                flags.append(f"body({stream.group(1)} {lit(member)})")
+            flag_text = (" " + " ".join(flags)) if flags else ""
+            out.append(f"    {xform_name(op_name)} {module} {rust_in} {rust_out} {{{setters}}} "
+                       f"[{required}]{flag_text} {lit(doc_line(op.get('documentation')))};")
+        out.append("}")
+        return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="fail when aws/src/services/ is not what this would write")
+    args = parser.parse_args()
+    sources = crate_sources()
+    files = {}
+    for module, name, crate in SERVICES:
+        version, src = sources[crate]
+        files[module + ".rs"] = Service(module, name, crate, version, src).render()
+    mods = ["//! @generated by scripts/gen-aws: one file per service. Do not edit.", ""]
+    mods += [f"pub mod {m};" for m, _, _ in SERVICES]
+    mods += ["", "/// The Rhai module names, in the order `runbook functions` lists them.",
+             f"pub const SERVICES: [&str; {len(SERVICES)}] = ["]
+    mods += [f"    {lit(m)}," for m, _, _ in SERVICES]
+    mods += ["];", "", "/// Every binding of every service.",
+             "pub fn all() -> Vec<crate::binding::Binding> {", "    let mut all = Vec::new();"]
+    mods += [f"    all.extend({m}::bindings());" for m, _, _ in SERVICES]
+    mods += ["    all", "}"]
+    files["mod.rs"] = "\n".join(mods) + "\n"
+    stale = []
+    for name, text in files.items():
+        path = os.path.join(OUT, name)
+        current = open(path).read() if os.path.exists(path) else None
+        if current != text:
+            stale.append(name)
+            if not args.check:
+                os.makedirs(OUT, exist_ok=True)
+                open(path, "w").write(text)
+    if args.check and stale:
+        print(f"gen-aws: aws/src/services/ is not current ({', '.join(stale)}): "
+              "run scripts/gen-aws", file=sys.stderr)
+        return 1
+    print(f"gen-aws: {len(files) - len(stale)} current, {len(stale)} "
+          f"{'stale' if args.check else 'written'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
