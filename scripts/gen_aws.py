@@ -22,6 +22,7 @@ import sys
 
 from botocore import xform_name
 import botocore
+import jmespath
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "aws", "src", "services")
@@ -47,6 +48,47 @@ SERVICES = [
     ("logs", "logs", "aws-sdk-cloudwatchlogs"),
     ("secretsmanager", "secretsmanager", "aws-sdk-secretsmanager"),
 ]
+
+# botocore publishes no waiters for CodeBuild and CodePipeline, whose builds and executions
+# runbooks wait for most: these are written in its format (waiters-2.json) and generated the
+# same way, with the statuses the API references list.
+BY_HAND_WAITERS = {
+    "codebuild": {
+        "BuildSucceeded": {
+            "delay": 15, "maxAttempts": 240, "operation": "BatchGetBuilds",
+            "acceptors": [
+                {"matcher": "pathAll", "argument": "builds[].buildStatus",
+                 "expected": "SUCCEEDED", "state": "success"},
+                *({"matcher": "pathAny", "argument": "builds[].buildStatus",
+                   "expected": status, "state": "failure"}
+                  for status in ("FAILED", "FAULT", "STOPPED", "TIMED_OUT")),
+                {"matcher": "path", "argument": "length(buildsNotFound[]) > `0`",
+                 "expected": True, "state": "failure"},
+            ],
+        },
+    },
+    "codepipeline": {
+        "PipelineExecutionSucceeded": {
+            "delay": 15, "maxAttempts": 240, "operation": "GetPipelineExecution",
+            "acceptors": [
+                {"matcher": "path", "argument": "pipelineExecution.status",
+                 "expected": "Succeeded", "state": "success"},
+                *({"matcher": "path", "argument": "pipelineExecution.status",
+                   "expected": status, "state": "failure"}
+                  for status in ("Failed", "Stopped", "Superseded", "Cancelled")),
+            ],
+        },
+    },
+}
+
+# Acceptors put before a model's own. ECS's circuit breaker marks a deployment FAILED and rolls
+# it back: the model's ServicesStable would wait out its bound on a deployment that never ends.
+EXTRA_ACCEPTORS = {
+    ("ecs", "ServicesStable"): [
+        {"matcher": "pathAny", "argument": "services[].deployments[].rolloutState",
+         "expected": "FAILED", "state": "failure"},
+    ],
+}
 
 # IAM returns policy documents URL-encoded (RFC 3986); scripts get the JSON text back, as
 # boto3 and the AWS CLI show it.
@@ -147,6 +189,10 @@ class Service:
         self.model = files["service-2"]
         self.shapes = self.model["shapes"]
         self.paginators = files.get("paginators-1", {}).get("pagination", {})
+        self.waiters = {name: (waiter, False) for name, waiter
+                        in files.get("waiters-2", {}).get("waiters", {}).items()}
+        self.waiters.update({name: (waiter, True)
+                             for name, waiter in BY_HAND_WAITERS.get(module, {}).items()})
         self.sdk = Crate(src)
         self.ns = "com.amazonaws." + module
         self.skipped = []
@@ -244,6 +290,10 @@ class Service:
             f"use {self.krate} as sdk;",
             "",
             "use crate::schema::Required;",
+            "#[allow(unused_imports)]",
+            "use crate::path::{Comparison, Expr, Literal};",
+            "#[allow(unused_imports)]",
+            "use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};",
             "",
         ]
         inputs = [op["input"]["shape"] for _, op, _ in self.operations if "input" in op]
@@ -266,6 +316,7 @@ class Service:
                 lines += self.type_glue(shape, shape in read, shape in write)
         lines += self.nested(read)
         lines += self.bindings()
+        lines += self.render_waiters()
         return "\n".join(lines) + "\n"
 
     def mode(self, readable, writable):
@@ -351,6 +402,91 @@ class Service:
         out.append("}")
         return out
 
+    def render_waiters(self):
+        functions = {op_name: xform_name(op_name) for op_name, _, _ in self.operations}
+        out = ["", "/// The waiters of the model (and those written by hand for it, in gen-aws).",
+               "pub const WAITERS: &[Waiter] = &["]
+        for name in sorted(self.waiters):
+            waiter, by_hand = self.waiters[name]
+            if waiter["operation"] not in functions:
+                raise SystemExit(f"{self.module}: waiter {name} polls {waiter['operation']}, "
+                                 "which is not bound")
+            acceptors = EXTRA_ACCEPTORS.get((self.module, name), []) + waiter["acceptors"]
+            out += [
+                "    Waiter {",
+                f"        service: {lit(self.module)},",
+                f"        name: {lit(name)},",
+                f"        function: {lit('wait_' + xform_name(name))},",
+                f"        operation: {lit(functions[waiter['operation']])},",
+                f"        delay: {waiter['delay']},",
+                f"        max_attempts: {waiter['maxAttempts']},",
+                f"        by_hand: {'true' if by_hand else 'false'},",
+                "        acceptors: &[",
+            ]
+            out += [f"            {acceptor_rust(self.module, name, a)}," for a in acceptors]
+            out += ["        ],", "    },"]
+        out.append("];")
+        return out
+
+
+STATES = {"success": "Success", "failure": "Failure", "retry": "Retry"}
+PATHS = {"path": "One", "pathAll": "All", "pathAny": "Any"}
+COMPARISONS = {"eq": "Eq", "ne": "Ne", "lt": "Lt", "lte": "Le", "gt": "Gt", "gte": "Ge"}
+
+
+def literal_rust(value):
+    if value is None:
+        return "Literal::Null"
+    if isinstance(value, bool):
+        return f"Literal::Bool({'true' if value else 'false'})"
+    if isinstance(value, int):
+        return f"Literal::Int({value})"
+    if isinstance(value, str):
+        return f"Literal::Str({lit(value)})"
+    raise ValueError(f"no literal for {value!r}")
+
+
+def expr_rust(node):
+    """A jmespath parse tree as an `aws::path::Expr`; other node kinds stop the generator."""
+    kind, children = node["type"], [c for c in node.get("children", []) if isinstance(c, dict)]
+    args = [expr_rust(c) for c in children]
+    if kind == "identity" or kind == "current":
+        return "Expr::Identity"
+    if kind == "field":
+        return f"Expr::Field({lit(node['value'])})"
+    if kind == "literal":
+        return f"Expr::Literal({literal_rust(node['value'])})"
+    if kind == "function_expression" and node["value"] == "length" and len(args) == 1:
+        return f"Expr::Length(&{args[0]})"
+    if kind == "comparator":
+        return f"Expr::Compare(Comparison::{COMPARISONS[node['value']]}, &{args[0]}, &{args[1]})"
+    simple = {"subexpression": "Sub", "projection": "Projection", "flatten": "Flatten",
+              "filter_projection": "Filter", "not_expression": "Not",
+              "and_expression": "And", "or_expression": "Or"}
+    if kind in simple:
+        return f"Expr::{simple[kind]}({', '.join('&' + a for a in args)})"
+    raise ValueError(f"JMESPath {kind} is not in aws/src/path.rs")
+
+
+def acceptor_rust(module, waiter, acceptor):
+    state = STATES[acceptor["state"]]
+    matcher, expected = acceptor["matcher"], acceptor["expected"]
+    try:
+        if matcher in PATHS:
+            argument = acceptor["argument"]
+            expr = expr_rust(jmespath.compile(argument).parsed)
+            m = (f"Matcher::Path {{ kind: PathKind::{PATHS[matcher]}, argument: {lit(argument)}, "
+                 f"expr: &{expr}, expected: {literal_rust(expected)} }}")
+        elif matcher == "status":
+            m = f"Matcher::Status({int(expected)})"
+        elif matcher == "error" and isinstance(expected, str):
+            m = f"Matcher::Error({lit(expected)})"
+        else:
+            raise ValueError(f"matcher {matcher} with {expected!r}")
+    except ValueError as e:
+        raise SystemExit(f"{module}: waiter {waiter}: {e}")
+    return f"Acceptor {{ state: State::{state}, matcher: {m} }}"
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -370,7 +506,15 @@ def main():
     mods += ["];", "", "/// Every binding of every service.",
              "pub fn all() -> Vec<crate::binding::Binding> {", "    let mut all = Vec::new();"]
     mods += [f"    all.extend({m}::bindings());" for m, _, _ in SERVICES]
-    mods += ["    all", "}"]
+    mods += ["    all", "}", "", "/// The bindings of one service (none for a name that is not one).",
+             "pub fn of(service: &str) -> Vec<crate::binding::Binding> {",
+             "    match service {"]
+    mods += [f"        {lit(m)} => {m}::bindings()," for m, _, _ in SERVICES]
+    mods += ["        _ => Vec::new(),", "    }", "}"]
+    mods += ["", "/// Every waiter of every service.",
+             "pub fn waiters() -> impl Iterator<Item = &'static crate::waiter::Waiter> {",
+             "    [" + ", ".join(f"{m}::WAITERS" for m, _, _ in SERVICES) + "]",
+             "        .into_iter()", "        .flatten()", "}"]
     files["mod.rs"] = "\n".join(mods) + "\n"
     stale = []
     for name, text in files.items():

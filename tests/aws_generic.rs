@@ -144,7 +144,7 @@ step "codebuild" {
     try { codebuild::create_project(project); } catch (e) { duplicate = e.code; }
     let got = codebuild::batch_get_projects(#{ names: ["example_2022_1126"] }).projects[0];
     let build = codebuild::start_build(#{ projectName: "example_2022_1126" }).build;
-    let done = codebuild::wait_build(build.id, #{ timeout: 60 });
+    let done = codebuild::wait_build_succeeded(#{ ids: [build.id] }, #{ timeout: 60 });
     codebuild::delete_project(#{ name: "example_2022_1126" });
     #{ duplicate: duplicate, sent: project, got: got, status: done.builds[0].buildStatus,
        after: codebuild::list_projects().projects.len() }
@@ -188,8 +188,8 @@ step "codepipeline" {
     try { codepipeline::create_pipeline(#{ pipeline: pipeline }); } catch (e) { duplicate = e.code; }
     let got = codepipeline::get_pipeline(#{ name: "example_2022_1126" }).pipeline;
     let id = codepipeline::start_pipeline_execution(#{ name: "example_2022_1126" }).pipelineExecutionId;
-    let done = codepipeline::wait_execution(#{ pipelineName: "example_2022_1126",
-                                               pipelineExecutionId: id });
+    let done = codepipeline::wait_pipeline_execution_succeeded(#{
+        pipelineName: "example_2022_1126", pipelineExecutionId: id });
     codepipeline::delete_pipeline(#{ name: "example_2022_1126" });
     #{ sent: pipeline, got: got, status: done.pipelineExecution.status, duplicate: duplicate,
        after: codepipeline::list_pipelines().pipelines.len() }
@@ -261,7 +261,8 @@ fn a_nested_member_typo_is_named_with_its_path_before_sending() {
         "step \"typo\" { ecs::register_task_definition(#{ family: \"f\", containerDefinitions: \
          [#{ name: \"web\", image: \"nginx\", logConfiguration: #{ logDrivr: \"awslogs\" } }] }) }\n",
     );
-    t.run(&["exec", "typo.rhai"]).status(1).stderr_has(
+    // Written out in the call, it is refused before the run, at the member (exit 3).
+    t.run(&["exec", "typo.rhai"]).status(3).stderr_has(
         "error: ecs RegisterTaskDefinition: ParamValidation: \
          containerDefinitions[0].logConfiguration.logDrivr: unknown member (did you mean \
          \"logDriver\"?)",

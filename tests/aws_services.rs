@@ -104,10 +104,12 @@ fn a_mutating_call_outside_a_step_is_refused_and_reads_are_allowed() {
 
 #[test]
 fn a_wrong_member_or_type_is_named_before_anything_is_sent() {
+    // Given by a variable, an input is checked when the call is made; written out in the
+    // call, before the run (bad_input.rs).
     let (_guard, t) = aws_test();
     t.write(
         "typo.rhai",
-        "step \"typo\" { ecr::create_repository(#{ repositoryNam: \"r\" }) }\n",
+        "let input = #{ repositoryNam: \"r\" };\nstep \"typo\" { ecr::create_repository(input) }\n",
     );
     t.run(&["exec", "typo.rhai"]).status(1).stderr_has(
         "error: ecr CreateRepository: ParamValidation: repositoryNam: unknown member (did you \
@@ -115,14 +117,14 @@ fn a_wrong_member_or_type_is_named_before_anything_is_sent() {
     );
     t.write(
         "missing.rhai",
-        "step \"missing\" { ecr::create_repository(#{ tags: [] }) }\n",
+        "let input = #{ tags: [] };\nstep \"missing\" { ecr::create_repository(input) }\n",
     );
     t.run(&["exec", "missing.rhai"]).status(1).stderr_has(
         "error: ecr CreateRepository: ParamValidation: repositoryName: required member is missing",
     );
     t.write(
         "typed.rhai",
-        "step \"typed\" { ecr::create_repository(#{ repositoryName: 7 }) }\n",
+        "let input = #{ repositoryName: 7 };\nstep \"typed\" { ecr::create_repository(input) }\n",
     );
     t.run(&["exec", "typed.rhai"]).status(1).stderr_has(
         "error: ecr CreateRepository: ParamValidation: repositoryName: expected a string, got a number",
@@ -242,7 +244,7 @@ fn functions_lists_every_service_with_signatures_docs_and_examples() {
     }
     t.run(&["functions", "codebuild"])
         .status(0)
-        .stdout_has("codebuild::wait_build(id[, #{ timeout }])");
+        .stdout_has("codebuild::wait_build_succeeded(#{ ids* }[, #{ timeout }])\n    Polls BatchGetBuilds until BuildSucceeded (written in the models' format: the model has no waiters)");
     t.run(&["functions", "codebiuld"])
         .status(2)
         .stderr_has("no service \"codebiuld\" (did you mean \"codebuild\"?)");

@@ -242,9 +242,11 @@ step "s3" {
     s3::create_bucket(#{ Bucket: "b-1",
         CreateBucketConfiguration: #{ LocationConstraint: "ap-northeast-1" } });
     s3::put_bucket_versioning(#{ Bucket: "b-1", VersioningConfiguration: #{ Status: "Enabled" } });
+    // Computed, the value is checked when the call is made (written out, before the run).
+    let status = "en" + "abled";
     let typo = "";
     try { s3::put_bucket_versioning(#{ Bucket: "b-1",
-        VersioningConfiguration: #{ Status: "enabled" } }); }
+        VersioningConfiguration: #{ Status: status } }); }
     catch (e) { typo = e.message; }
     s3::delete_bucket(#{ Bucket: "b-1" });
     #{ missing_constraint: missing_constraint, typo: typo,

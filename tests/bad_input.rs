@@ -195,3 +195,78 @@ fn bad_step_syntax_and_options_are_explained() {
         .status(1)
         .stderr_has("a step's name must be a string, not i64");
 }
+
+#[test]
+fn binding_inputs_written_in_the_script_are_checked_against_the_models_before_a_run() {
+    let t = Test::new();
+    t.write(
+        "typo.rhai",
+        "let name = \"web\";\n\
+         step \"a\" { append_file(\"ran\", \"x\") }\n\
+         step \"b\" {\n    \
+             ecs::create_service(#{ cluster: name, serviceName: name, desiredCount: \"1\" });\n    \
+             ecs::create_service(#{ serviceName: name,\n        \
+                 deploymentConfiguration: #{ maximumPercnt: 200 } });\n    \
+             ecr::create_repository(#{ imageTagMutability: \"MUTABLE\" });\n    \
+             ecr::put_image_tag_mutability(#{ repositoryName: name, imageTagMutability: \"IMUTABLE\" });\n    \
+             ecs::wait_services_stable(#{ clustr: name, services: [name] });\n    \
+             ecr::create_repository(#{ repositoryName: name, tags: [#{ Key: \"k\", Value: name }] });\n    \
+             ecs::describe_services(#{ cluster: name, services: name });\n\
+         }\n",
+    );
+    for args in [&["check", "typo.rhai"][..], &["-q", "exec", "typo.rhai"]] {
+        t.run(args)
+            .status(3)
+            // The first, where the member is written, in the words the call would use.
+            .stderr_has(
+                "error: ecs CreateService: ParamValidation: desiredCount: expected an integer, \
+                 got a string\n --> typo.rhai:4:62\n",
+            )
+            .stderr_has(
+                "= note: also at line 6: ecs CreateService: ParamValidation: \
+                 deploymentConfiguration.maximumPercnt: unknown member (did you mean \
+                 \"maximumPercent\"?)",
+            )
+            .stderr_has(
+                "= note: also at line 7: ecr CreateRepository: ParamValidation: repositoryName: \
+                 required member is missing",
+            )
+            .stderr_has(
+                "= note: also at line 8: ecr PutImageTagMutability: ParamValidation: \
+                 imageTagMutability: \"IMUTABLE\" is not one of",
+            )
+            .stderr_has("(did you mean \"IMMUTABLE\"?)")
+            // A wait takes the input of the operation it polls.
+            .stderr_has(
+                "= note: also at line 9: ecs DescribeServices: ParamValidation: clustr: unknown \
+                 member (did you mean \"cluster\"?)",
+            );
+    }
+    let ran = t.run(&["check", "typo.rhai"]);
+    // Members given by variables may be right once known: lines 10 and 11 are not refused.
+    assert!(
+        !ran.stderr.contains("line 10") && !ran.stderr.contains("line 11"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!t.path("ran").exists(), "nothing ran");
+}
+
+#[test]
+fn the_seed_runbooks_and_the_stdlib_pass_the_static_checks() {
+    let t = Test::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace");
+    for file in [
+        "runbooks/setup.rhai",
+        "runbooks/verify.rhai",
+        "runbooks/hello.rhai",
+        "stdlib/aws.rhai",
+        "stdlib/seed.rhai",
+    ] {
+        let path = root.join(file);
+        t.run(&["check", path.to_str().expect("a UTF-8 path")])
+            .status(0);
+    }
+}

@@ -115,9 +115,9 @@ fn an_aws_error_mid_session_is_rendered_as_exec_renders_it_and_the_session_goes_
          error: ecr CreateRepository: ParamValidation: imageTagMutabilty: unknown member (did \
          you mean \"imageTagMutability\"?) (members: registryId, repositoryName, tags, \
          imageTagMutability, imageTagMutabilityExclusionFilters, imageScanningConfiguration, \
-         encryptionConfiguration)\n --> <input 2>:1:6\n  |\n1 | \
+         encryptionConfiguration)\n --> <input 2>:1:56\n  |\n1 | \
          ecr::create_repository(#{ repositoryName: \"repl_demo\", imageTagMutabilty: \"X\" })\n  \
-         |      ^\n\
+         |                                                        ^\n\
          note: ecr::create_repository ran ad hoc, not journaled (`:save` wraps it in a step)\n"
     );
 }

@@ -10,11 +10,15 @@ use aws_smithy_types::Document;
 
 use super::clients::Clients;
 use super::error::CallError;
+use super::schema::Refusal;
 
 pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Document, CallError>> + 'a>>;
 
 /// Sends one operation: converts the input document, calls the SDK, converts the output.
 pub type Call = for<'a> fn(&'a Clients, Document) -> CallFuture<'a>;
+
+/// Checks an input known in part (`schema::check`): what a static check of a script sees.
+pub type Check = fn(&Document, &[String]) -> Result<(), Refusal>;
 
 /// How an operation pages, from the model's paginator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +51,7 @@ pub struct Binding {
     pub read_only: bool,
     pub pages: Option<Pages>,
     pub call: Call,
+    pub check: Check,
 }
 
 impl Binding {
@@ -108,6 +113,12 @@ macro_rules! bindings {
                             .and_then($crate::partial::failed_entries)
                     })
                 }
+                fn check(
+                    document: &::aws_smithy_types::Document,
+                    unknown: &[String],
+                ) -> Result<(), $crate::schema::Refusal> {
+                    $crate::schema::check::<Input>(document, REQUIRED, $nested, unknown)
+                }
                 $crate::binding::Binding {
                     service: stringify!($service),
                     function: stringify!($function),
@@ -118,6 +129,7 @@ macro_rules! bindings {
                     read_only: $crate::bindings!(@read_only $($flag $(($($page)*))?)*),
                     pages: $crate::bindings!(@pages $($flag $(($($page)*))?)*),
                     call,
+                    check,
                 }
             },)*]
         }

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
@@ -12,6 +13,8 @@ pub struct CallError {
     pub code: String,
     pub message: String,
     pub request_id: Option<String>,
+    /// The HTTP status of a service's error answer (waiters' `status` acceptors read it).
+    pub status: Option<u16>,
 }
 
 /// The code of errors found before a request is sent (as botocore names them).
@@ -23,6 +26,7 @@ impl CallError {
             code: code.into(),
             message: message.into(),
             request_id: None,
+            status: None,
         }
     }
 
@@ -36,10 +40,9 @@ impl CallError {
         CallError::new(PARAM_VALIDATION, message)
     }
 
-    pub fn from_sdk<E, R>(error: SdkError<E, R>) -> CallError
+    pub fn from_sdk<E>(error: SdkError<E, HttpResponse>) -> CallError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug,
     {
         match &error {
             SdkError::ServiceError(service) => {
@@ -50,6 +53,7 @@ impl CallError {
                         .message()
                         .map_or_else(|| err.to_string(), str::to_string),
                     request_id: err.meta().extra("aws_request_id").map(str::to_string),
+                    status: Some(service.raw().status().as_u16()),
                 }
             }
             SdkError::ConstructionFailure(_) => CallError::new(PARAM_VALIDATION, chain(&error)),

@@ -8,9 +8,11 @@ pub mod clients;
 pub mod document;
 pub mod error;
 pub mod partial;
+pub mod path;
 pub mod schema;
 // Written by scripts/gen-aws, as its check compares it.
 #[rustfmt::skip]
 pub mod services;
 pub mod shape;
 pub mod suggest;
+pub mod waiter;

@@ -44,26 +44,37 @@ pub fn decode<T: FromShape>(
     required: &'static [&'static str],
     nested: Required,
 ) -> Result<T, CallError> {
-    let empty = Document::Object(HashMap::new());
-    // A call without arguments (`ecs::list_clusters()`) sends an empty input.
-    let document = match document {
-        Document::Null => &empty,
-        other => other,
-    };
     let error = RefCell::new(None);
-    let mut reader = Reader {
-        document,
-        path: String::new(),
-        required: Some(required),
-        nested,
-        error: &error,
-    };
-    let result = T::read(&mut reader);
+    let result = T::read(&mut Reader::root(document, required, nested, &[], &error));
     match (result, error.into_inner()) {
-        (_, Some(error)) => Err(error),
+        (_, Some(refusal)) => Err(CallError::invalid(&refusal.path, refusal.message)),
         (Ok(value), None) => Ok(value),
         (Err(e), None) => Err(CallError::invalid("", e)),
     }
+}
+
+/// Why an input would be refused: the member's path and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub path: String,
+    pub message: String,
+}
+
+/// Checks an input known only in part, before a run: `unknown` are the paths of the members
+/// whose values are computed at run time (left out of `document`). What `decode` would refuse
+/// is refused, except what a left-out member could change: its own absence, or its parent's
+/// build.
+pub fn check<T: FromShape>(
+    document: &Document,
+    required: &'static [&'static str],
+    nested: Required,
+    unknown: &[String],
+) -> Result<(), Refusal> {
+    let error = RefCell::new(None);
+    let _ = T::read(&mut Reader::root(
+        document, required, nested, unknown, &error,
+    ));
+    error.into_inner().map_or(Ok(()), Err)
 }
 
 /// Converts an output (or any shape) to a document keyed by member names.
@@ -122,24 +133,65 @@ struct Reader<'a> {
     /// Set for the operation's input itself, whose required members the binding lists.
     required: Option<&'static [&'static str]>,
     nested: Required,
-    error: &'a RefCell<Option<CallError>>,
+    /// The paths of members left out because they are not known yet (`check`).
+    unknown: &'a [String],
+    error: &'a RefCell<Option<Refusal>>,
 }
 
 impl<'a> Reader<'a> {
+    fn root(
+        document: &'a Document,
+        required: &'static [&'static str],
+        nested: Required,
+        unknown: &'a [String],
+        error: &'a RefCell<Option<Refusal>>,
+    ) -> Reader<'a> {
+        // A call without arguments (`ecs::list_clusters()`) sends an empty input.
+        static EMPTY: std::sync::LazyLock<Document> =
+            std::sync::LazyLock::new(|| Document::Object(HashMap::new()));
+        Reader {
+            document: if document.is_null() { &EMPTY } else { document },
+            path: String::new(),
+            required: Some(required),
+            nested,
+            unknown,
+            error,
+        }
+    }
+
     fn child(&self, document: &'a Document, path: String) -> Reader<'a> {
         Reader {
             document,
             path,
             required: None,
             nested: self.nested,
+            unknown: self.unknown,
             error: self.error,
         }
     }
 
     fn fail_at(&self, path: &str, message: impl fmt::Display) -> SerdeError {
+        // A left-out member, or a structure holding one, may be fine once it is known.
+        let maybe_fine = self.unknown.iter().any(|unknown| {
+            unknown == path
+                || path.is_empty()
+                || unknown.starts_with(&format!("{path}."))
+                || unknown.starts_with(&format!("{path}["))
+        });
+        if maybe_fine {
+            return SerdeError::custom(message.to_string());
+        }
+        self.refuse_at(path, message)
+    }
+
+    /// Records a refusal that no value known later can lift (an unknown member's name).
+    fn refuse_at(&self, path: &str, message: impl fmt::Display) -> SerdeError {
         let mut error = self.error.borrow_mut();
         if error.is_none() {
-            *error = Some(CallError::invalid(path, &message));
+            *error = Some(Refusal {
+                path: path.to_string(),
+                message: message.to_string(),
+            });
         }
         SerdeError::custom(message.to_string())
     }
@@ -224,13 +276,21 @@ impl ShapeDeserializer for Reader<'_> {
             .filter_map(|m| m.member_name())
             .collect();
         let list = || names.join(", ");
-        let mut unknown: Vec<&String> = object
+        // The members given, written out or left out until they are known.
+        let prefix = join(&self.path, "");
+        let left_out = self.unknown.iter().filter_map(|path| {
+            let name = path.strip_prefix(prefix.as_str())?;
+            (!name.contains(['.', '['])).then_some(name)
+        });
+        let mut unknown: Vec<&str> = object
             .keys()
-            .filter(|key| !names.contains(&key.as_str()))
+            .map(String::as_str)
+            .chain(left_out)
+            .filter(|key| !names.contains(key))
             .collect();
         unknown.sort();
         if let Some(member) = unknown.first() {
-            return Err(self.fail_at(
+            return Err(self.refuse_at(
                 &join(&self.path, member),
                 format!(
                     "unknown member{} (members: {})",
@@ -239,7 +299,11 @@ impl ShapeDeserializer for Reader<'_> {
                 ),
             ));
         }
-        let present = |name: &str| object.get(name).is_some_and(|d| !d.is_null());
+        // A member left out because it is not known yet counts as given.
+        let present = |name: &str| {
+            object.get(name).is_some_and(|d| !d.is_null())
+                || self.unknown.contains(&join(&self.path, name))
+        };
         if schema.shape_type() == ShapeType::Union {
             let set: Vec<&str> = names.iter().copied().filter(|n| present(n)).collect();
             if set.len() != 1 {

@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use crate::aws::binding::Binding;
 use crate::aws::examples::example;
 use crate::aws::services::{self, SERVICES};
-use crate::aws::wait::WAITS;
+use crate::aws::wait::polled;
+use crate::aws::waiter::Waiter;
 use crate::dsl::suggest::did_you_mean;
 use crate::error::{Error, Result};
 use crate::output::Output;
@@ -29,6 +30,23 @@ pub fn signature(binding: &Binding) -> String {
     } else {
         format!("{}(#{{ {} }})", binding.qualified(), members.join(", "))
     }
+}
+
+/// `ecs::wait_services_stable(#{ cluster, services*, include }[, #{ timeout }])`: the polled
+/// operation's members.
+pub fn wait_signature(waiter: &Waiter) -> String {
+    let polled = signature(&polled(waiter));
+    let members = &polled[polled.find('(').map_or(polled.len(), |at| at + 1)..polled.len() - 1];
+    if members.is_empty() {
+        format!("{}([#{{ timeout }}])", waiter.qualified())
+    } else {
+        format!("{}({members}[, #{{ timeout }}])", waiter.qualified())
+    }
+}
+
+/// The wait's doc line.
+pub fn wait_doc(waiter: &Waiter) -> String {
+    waiter.doc(polled(waiter).operation)
 }
 
 pub fn list(service: Option<&str>, output: &Output) -> Result<()> {
@@ -73,10 +91,14 @@ pub fn list(service: Option<&str>, output: &Output) -> Result<()> {
             ));
         }
     }
-    for (module, function, signature, doc) in WAITS {
-        if service.is_none_or(|s| s == module) {
-            output.stdout(&format!("{signature}\n    {doc}"));
-            if let Some(example) = example(&format!("{module}::{function}")) {
+    for waiter in services::waiters() {
+        if service.is_none_or(|s| s == waiter.service) {
+            output.stdout(&format!(
+                "{}\n    {}",
+                wait_signature(waiter),
+                wait_doc(waiter)
+            ));
+            if let Some(example) = example(&waiter.qualified()) {
                 output.stdout(&format!(
                     "    example:\n        {}",
                     example.replace('\n', "\n        ")

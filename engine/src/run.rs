@@ -265,15 +265,7 @@ fn pin_region(
 /// A script that may call AWS needs credentials: none found is one line that says what was
 /// tried and how to fix it, before any run is recorded.
 fn check_credentials(session: &Session, interrupt: &Interrupt) -> Result<()> {
-    let load = |name: &str| {
-        let text = session.runtime.source(name)?;
-        session.engine.compile(&*text).ok()
-    };
-    if !scan::may_call_aws(
-        &session.ast,
-        &crate::aws::script::functions_by_module(),
-        &load,
-    ) {
+    if session.services.is_empty() {
         return Ok(());
     }
     match session.runtime.aws.check_credentials(interrupt) {

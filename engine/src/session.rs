@@ -25,6 +25,8 @@ pub struct Session {
     pub runtime: Rc<Runtime>,
     pub engine: Engine,
     pub ast: AST,
+    /// The AWS services the script can reach (registered in `engine`).
+    pub services: Vec<&'static str>,
     /// The script as users name it (relative to the current directory where possible).
     pub name: String,
     pub text: Rc<str>,
@@ -56,11 +58,13 @@ impl Session {
         let runtime = Runtime::new(output, params, interrupt, base_dir, aws);
         runtime.add_source(&name, text.clone());
         let runtime = Rc::new(runtime);
-        let engine = dsl::engine(&runtime);
+        let mut engine = dsl::engine(&runtime);
         let ast = dsl::compile(&engine, &name, &text).map_err(Error::Compile)?;
+        let services = dsl::register_services_for(&mut engine, &runtime, &ast);
         Ok(Session {
             runtime,
             engine,
+            services,
             ast,
             name,
             text,

@@ -7,6 +7,10 @@
 use aws_sdk_codebuild as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::schema_input!(sdk::operation::batch_delete_builds::BatchDeleteBuildsInput);
 crate::schema_output!(sdk::operation::batch_delete_builds::BatchDeleteBuildsOutput);
@@ -209,3 +213,24 @@ crate::bindings! {
     update_report_group update_report_group UpdateReportGroupInput UpdateReportGroupOutput {arn set_arn export_config set_export_config tags set_tags} ["arn"] "Updates a report group.";
     update_webhook update_webhook UpdateWebhookInput UpdateWebhookOutput {project_name set_project_name branch_filter set_branch_filter rotate_secret set_rotate_secret filter_groups set_filter_groups build_type set_build_type pull_request_build_policy set_pull_request_build_policy} ["projectName"] "Updates the webhook associated with an CodeBuild build project.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+    Waiter {
+        service: "codebuild",
+        name: "BuildSucceeded",
+        function: "wait_build_succeeded",
+        operation: "batch_get_builds",
+        delay: 15,
+        max_attempts: 240,
+        by_hand: true,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "builds[].buildStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("builds")), &Expr::Field("buildStatus")), expected: Literal::Str("SUCCEEDED") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "builds[].buildStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("builds")), &Expr::Field("buildStatus")), expected: Literal::Str("FAILED") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "builds[].buildStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("builds")), &Expr::Field("buildStatus")), expected: Literal::Str("FAULT") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "builds[].buildStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("builds")), &Expr::Field("buildStatus")), expected: Literal::Str("STOPPED") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "builds[].buildStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("builds")), &Expr::Field("buildStatus")), expected: Literal::Str("TIMED_OUT") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "length(buildsNotFound[]) > `0`", expr: &Expr::Compare(Comparison::Gt, &Expr::Length(&Expr::Projection(&Expr::Flatten(&Expr::Field("buildsNotFound")), &Expr::Identity)), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
+        ],
+    },
+];

@@ -7,6 +7,10 @@
 use aws_sdk_codecommit as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::schema_input!(sdk::operation::associate_approval_rule_template_with_repository::AssociateApprovalRuleTemplateWithRepositoryInput);
 crate::schema_output!(sdk::operation::associate_approval_rule_template_with_repository::AssociateApprovalRuleTemplateWithRepositoryOutput);
@@ -263,3 +267,7 @@ crate::bindings! {
     update_repository_encryption_key update_repository_encryption_key UpdateRepositoryEncryptionKeyInput UpdateRepositoryEncryptionKeyOutput {repository_name set_repository_name kms_key_id set_kms_key_id} ["repositoryName", "kmsKeyId"] "Updates the Key Management Service encryption key used to encrypt and decrypt a CodeCommit repository.";
     update_repository_name update_repository_name UpdateRepositoryNameInput UpdateRepositoryNameOutput {old_name set_old_name new_name set_new_name} ["oldName", "newName"] "Renames a repository.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+];

@@ -7,6 +7,10 @@
 use aws_sdk_codepipeline as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::schema_input!(sdk::operation::acknowledge_job::AcknowledgeJobInput);
 crate::schema_output!(sdk::operation::acknowledge_job::AcknowledgeJobOutput);
@@ -184,3 +188,23 @@ crate::bindings! {
     update_action_type update_action_type UpdateActionTypeInput UpdateActionTypeOutput {action_type set_action_type} ["actionType"] "Updates an action type that was created with any supported integration model, where the action type is to be used by customers of the action type provider.";
     update_pipeline update_pipeline UpdatePipelineInput UpdatePipelineOutput {pipeline set_pipeline} ["pipeline"] "Updates a specified pipeline with edits or changes to its structure.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+    Waiter {
+        service: "codepipeline",
+        name: "PipelineExecutionSucceeded",
+        function: "wait_pipeline_execution_succeeded",
+        operation: "get_pipeline_execution",
+        delay: 15,
+        max_attempts: 240,
+        by_hand: true,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "pipelineExecution.status", expr: &Expr::Sub(&Expr::Field("pipelineExecution"), &Expr::Field("status")), expected: Literal::Str("Succeeded") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "pipelineExecution.status", expr: &Expr::Sub(&Expr::Field("pipelineExecution"), &Expr::Field("status")), expected: Literal::Str("Failed") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "pipelineExecution.status", expr: &Expr::Sub(&Expr::Field("pipelineExecution"), &Expr::Field("status")), expected: Literal::Str("Stopped") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "pipelineExecution.status", expr: &Expr::Sub(&Expr::Field("pipelineExecution"), &Expr::Field("status")), expected: Literal::Str("Superseded") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "pipelineExecution.status", expr: &Expr::Sub(&Expr::Field("pipelineExecution"), &Expr::Field("status")), expected: Literal::Str("Cancelled") } },
+        ],
+    },
+];

@@ -7,6 +7,10 @@
 use aws_sdk_ecr as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::structure!(@read sdk::operation::batch_check_layer_availability::BatchCheckLayerAvailabilityInput = "com.amazonaws.ecr" # "BatchCheckLayerAvailabilityRequest" [3] {
     0 registry_id set_registry_id "registryId";
@@ -1087,3 +1091,33 @@ crate::bindings! {
     upload_layer_part upload_layer_part UploadLayerPartInput UploadLayerPartOutput {registry_id set_registry_id repository_name set_repository_name upload_id set_upload_id part_first_byte set_part_first_byte part_last_byte set_part_last_byte layer_part_blob set_layer_part_blob} ["repositoryName", "uploadId", "partFirstByte", "partLastByte", "layerPartBlob"] "Uploads an image layer part to Amazon ECR.";
     validate_pull_through_cache_rule validate_pull_through_cache_rule ValidatePullThroughCacheRuleInput ValidatePullThroughCacheRuleOutput {ecr_repository_prefix set_ecr_repository_prefix registry_id set_registry_id} ["ecrRepositoryPrefix"] read_only "Validates an existing pull through cache rule for an upstream registry that requires authentication.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+    Waiter {
+        service: "ecr",
+        name: "ImageScanComplete",
+        function: "wait_image_scan_complete",
+        operation: "describe_image_scan_findings",
+        delay: 5,
+        max_attempts: 60,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "imageScanStatus.status", expr: &Expr::Sub(&Expr::Field("imageScanStatus"), &Expr::Field("status")), expected: Literal::Str("COMPLETE") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "imageScanStatus.status", expr: &Expr::Sub(&Expr::Field("imageScanStatus"), &Expr::Field("status")), expected: Literal::Str("FAILED") } },
+        ],
+    },
+    Waiter {
+        service: "ecr",
+        name: "LifecyclePolicyPreviewComplete",
+        function: "wait_lifecycle_policy_preview_complete",
+        operation: "get_lifecycle_policy_preview",
+        delay: 5,
+        max_attempts: 20,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "status", expr: &Expr::Field("status"), expected: Literal::Str("COMPLETE") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "status", expr: &Expr::Field("status"), expected: Literal::Str("FAILED") } },
+        ],
+    },
+];

@@ -7,6 +7,10 @@
 use aws_sdk_ecs as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::schema_input!(sdk::operation::associate_gateway_with_cluster::AssociateGatewayWithClusterInput);
 crate::schema_output!(sdk::operation::associate_gateway_with_cluster::AssociateGatewayWithClusterOutput);
@@ -343,3 +347,130 @@ crate::bindings! {
     update_task_protection update_task_protection UpdateTaskProtectionInput UpdateTaskProtectionOutput {cluster set_cluster tasks set_tasks protection_enabled set_protection_enabled expires_in_minutes set_expires_in_minutes} ["cluster", "tasks", "protectionEnabled"] "Updates the protection status of a task.";
     update_task_set update_task_set UpdateTaskSetInput UpdateTaskSetOutput {cluster set_cluster service set_service task_set set_task_set scale set_scale} ["cluster", "service", "taskSet", "scale"] "Modifies a task set.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+    Waiter {
+        service: "ecs",
+        name: "DaemonActive",
+        function: "wait_daemon_active",
+        operation: "describe_daemon",
+        delay: 15,
+        max_attempts: 8,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "daemon.status", expr: &Expr::Sub(&Expr::Field("daemon"), &Expr::Field("status")), expected: Literal::Str("ACTIVE") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "daemon.status", expr: &Expr::Sub(&Expr::Field("daemon"), &Expr::Field("status")), expected: Literal::Str("DELETE_IN_PROGRESS") } },
+        ],
+    },
+    Waiter {
+        service: "ecs",
+        name: "DaemonDeploymentStopped",
+        function: "wait_daemon_deployment_stopped",
+        operation: "describe_daemon_deployments",
+        delay: 15,
+        max_attempts: 8,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "daemonDeployments[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("daemonDeployments")), &Expr::Field("status")), expected: Literal::Str("STOPPED") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "failures[].reason", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("failures")), &Expr::Field("reason")), expected: Literal::Str("MISSING") } },
+        ],
+    },
+    Waiter {
+        service: "ecs",
+        name: "DaemonDeploymentSuccessful",
+        function: "wait_daemon_deployment_successful",
+        operation: "describe_daemon_deployments",
+        delay: 15,
+        max_attempts: 8,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "daemonDeployments[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("daemonDeployments")), &Expr::Field("status")), expected: Literal::Str("SUCCESSFUL") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "daemonDeployments[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("daemonDeployments")), &Expr::Field("status")), expected: Literal::Str("STOPPED") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "daemonDeployments[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("daemonDeployments")), &Expr::Field("status")), expected: Literal::Str("ROLLBACK_FAILED") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "daemonDeployments[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("daemonDeployments")), &Expr::Field("status")), expected: Literal::Str("ROLLBACK_SUCCESSFUL") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "failures[].reason", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("failures")), &Expr::Field("reason")), expected: Literal::Str("MISSING") } },
+        ],
+    },
+    Waiter {
+        service: "ecs",
+        name: "DaemonTaskDefinitionActive",
+        function: "wait_daemon_task_definition_active",
+        operation: "describe_daemon_task_definition",
+        delay: 15,
+        max_attempts: 8,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "daemonTaskDefinition.status", expr: &Expr::Sub(&Expr::Field("daemonTaskDefinition"), &Expr::Field("status")), expected: Literal::Str("ACTIVE") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "daemonTaskDefinition.status", expr: &Expr::Sub(&Expr::Field("daemonTaskDefinition"), &Expr::Field("status")), expected: Literal::Str("DELETE_IN_PROGRESS") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "daemonTaskDefinition.status", expr: &Expr::Sub(&Expr::Field("daemonTaskDefinition"), &Expr::Field("status")), expected: Literal::Str("DELETED") } },
+        ],
+    },
+    Waiter {
+        service: "ecs",
+        name: "DaemonTaskDefinitionDeleted",
+        function: "wait_daemon_task_definition_deleted",
+        operation: "describe_daemon_task_definition",
+        delay: 15,
+        max_attempts: 8,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "daemonTaskDefinition.status", expr: &Expr::Sub(&Expr::Field("daemonTaskDefinition"), &Expr::Field("status")), expected: Literal::Str("DELETED") } },
+        ],
+    },
+    Waiter {
+        service: "ecs",
+        name: "ServicesInactive",
+        function: "wait_services_inactive",
+        operation: "describe_services",
+        delay: 15,
+        max_attempts: 40,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "failures[].reason", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("failures")), &Expr::Field("reason")), expected: Literal::Str("MISSING") } },
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::Any, argument: "services[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("status")), expected: Literal::Str("INACTIVE") } },
+        ],
+    },
+    Waiter {
+        service: "ecs",
+        name: "ServicesStable",
+        function: "wait_services_stable",
+        operation: "describe_services",
+        delay: 15,
+        max_attempts: 40,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "services[].deployments[].rolloutState", expr: &Expr::Projection(&Expr::Flatten(&Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("deployments"))), &Expr::Field("rolloutState")), expected: Literal::Str("FAILED") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "failures[].reason", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("failures")), &Expr::Field("reason")), expected: Literal::Str("MISSING") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "services[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("status")), expected: Literal::Str("DRAINING") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "services[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("status")), expected: Literal::Str("INACTIVE") } },
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`", expr: &Expr::Compare(Comparison::Eq, &Expr::Length(&Expr::Filter(&Expr::Field("services"), &Expr::Identity, &Expr::Not(&Expr::And(&Expr::Compare(Comparison::Eq, &Expr::Length(&Expr::Field("deployments")), &Expr::Literal(Literal::Int(1))), &Expr::Compare(Comparison::Eq, &Expr::Field("runningCount"), &Expr::Field("desiredCount")))))), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
+        ],
+    },
+    Waiter {
+        service: "ecs",
+        name: "TasksRunning",
+        function: "wait_tasks_running",
+        operation: "describe_tasks",
+        delay: 6,
+        max_attempts: 100,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "tasks[].lastStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("tasks")), &Expr::Field("lastStatus")), expected: Literal::Str("STOPPED") } },
+            Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "failures[].reason", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("failures")), &Expr::Field("reason")), expected: Literal::Str("MISSING") } },
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "tasks[].lastStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("tasks")), &Expr::Field("lastStatus")), expected: Literal::Str("RUNNING") } },
+        ],
+    },
+    Waiter {
+        service: "ecs",
+        name: "TasksStopped",
+        function: "wait_tasks_stopped",
+        operation: "describe_tasks",
+        delay: 6,
+        max_attempts: 100,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "tasks[].lastStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("tasks")), &Expr::Field("lastStatus")), expected: Literal::Str("STOPPED") } },
+        ],
+    },
+];

@@ -7,6 +7,10 @@
 use aws_sdk_eventbridge as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::structure!(@read sdk::operation::activate_event_source::ActivateEventSourceInput = "com.amazonaws.events" # "ActivateEventSourceRequest" [1] {
     0 name set_name "Name";
@@ -1101,3 +1105,7 @@ crate::bindings! {
     update_endpoint update_endpoint UpdateEndpointInput UpdateEndpointOutput {name set_name description set_description routing_config set_routing_config replication_config set_replication_config event_buses set_event_buses role_arn set_role_arn} ["Name"] "Update an existing endpoint.";
     update_event_bus update_event_bus UpdateEventBusInput UpdateEventBusOutput {name set_name kms_key_identifier set_kms_key_identifier description set_description dead_letter_config set_dead_letter_config log_config set_log_config} [] "Updates the specified event bus.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+];

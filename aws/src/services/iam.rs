@@ -7,6 +7,10 @@
 use aws_sdk_iam as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::structure!(@read sdk::operation::accept_delegation_request::AcceptDelegationRequestInput = "com.amazonaws.iam" # "AcceptDelegationRequestRequest" [1] {
     0 delegation_request_id set_delegation_request_id "DelegationRequestId";
@@ -2063,3 +2067,59 @@ crate::bindings! {
     upload_server_certificate upload_server_certificate UploadServerCertificateInput UploadServerCertificateOutput {path set_path server_certificate_name set_server_certificate_name certificate_body set_certificate_body private_key set_private_key certificate_chain set_certificate_chain tags set_tags} ["ServerCertificateName", "CertificateBody", "PrivateKey"] "Uploads a server certificate entity for the Amazon Web Services account.";
     upload_signing_certificate upload_signing_certificate UploadSigningCertificateInput UploadSigningCertificateOutput {user_name set_user_name certificate_body set_certificate_body} ["CertificateBody"] "Uploads an X.509 signing certificate and associates it with the specified IAM user.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+    Waiter {
+        service: "iam",
+        name: "InstanceProfileExists",
+        function: "wait_instance_profile_exists",
+        operation: "get_instance_profile",
+        delay: 1,
+        max_attempts: 40,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Status(200) },
+            Acceptor { state: State::Retry, matcher: Matcher::Status(404) },
+        ],
+    },
+    Waiter {
+        service: "iam",
+        name: "PolicyExists",
+        function: "wait_policy_exists",
+        operation: "get_policy",
+        delay: 1,
+        max_attempts: 20,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Status(200) },
+            Acceptor { state: State::Retry, matcher: Matcher::Error("NoSuchEntity") },
+        ],
+    },
+    Waiter {
+        service: "iam",
+        name: "RoleExists",
+        function: "wait_role_exists",
+        operation: "get_role",
+        delay: 1,
+        max_attempts: 20,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Status(200) },
+            Acceptor { state: State::Retry, matcher: Matcher::Error("NoSuchEntity") },
+        ],
+    },
+    Waiter {
+        service: "iam",
+        name: "UserExists",
+        function: "wait_user_exists",
+        operation: "get_user",
+        delay: 1,
+        max_attempts: 20,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Status(200) },
+            Acceptor { state: State::Retry, matcher: Matcher::Error("NoSuchEntity") },
+        ],
+    },
+];

@@ -7,6 +7,10 @@
 use aws_sdk_cloudwatchlogs as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::structure!(@read sdk::operation::associate_kms_key::AssociateKmsKeyInput = "com.amazonaws.logs" # "AssociateKmsKeyRequest" [3] {
     0 log_group_name set_log_group_name "logGroupName";
@@ -1944,3 +1948,7 @@ crate::bindings! {
     update_lookup_table update_lookup_table UpdateLookupTableInput UpdateLookupTableOutput {lookup_table_arn set_lookup_table_arn description set_description table_body set_table_body query_id set_query_id kms_key_id set_kms_key_id} ["lookupTableArn"] "Updates an existing lookup table by replacing all of its content with new CSV data or CloudWatch Logs query results.";
     update_scheduled_query update_scheduled_query UpdateScheduledQueryInput UpdateScheduledQueryOutput {identifier set_identifier description set_description query_language set_query_language query_string set_query_string log_group_identifiers set_log_group_identifiers schedule_expression set_schedule_expression timezone set_timezone start_time_offset set_start_time_offset end_time_offset set_end_time_offset destination_configuration set_destination_configuration schedule_start_time set_schedule_start_time schedule_end_time set_schedule_end_time execution_role_arn set_execution_role_arn state set_state} ["identifier", "queryLanguage", "queryString", "scheduleExpression", "executionRoleArn"] "Updates an existing scheduled query with new configuration.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+];

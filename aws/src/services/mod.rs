@@ -46,3 +46,29 @@ pub fn all() -> Vec<crate::binding::Binding> {
     all.extend(secretsmanager::bindings());
     all
 }
+
+/// The bindings of one service (none for a name that is not one).
+pub fn of(service: &str) -> Vec<crate::binding::Binding> {
+    match service {
+        "sts" => sts::bindings(),
+        "iam" => iam::bindings(),
+        "codecommit" => codecommit::bindings(),
+        "codebuild" => codebuild::bindings(),
+        "ecr" => ecr::bindings(),
+        "codepipeline" => codepipeline::bindings(),
+        "ecs" => ecs::bindings(),
+        "ec2" => ec2::bindings(),
+        "s3" => s3::bindings(),
+        "events" => events::bindings(),
+        "logs" => logs::bindings(),
+        "secretsmanager" => secretsmanager::bindings(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every waiter of every service.
+pub fn waiters() -> impl Iterator<Item = &'static crate::waiter::Waiter> {
+    [sts::WAITERS, iam::WAITERS, codecommit::WAITERS, codebuild::WAITERS, ecr::WAITERS, codepipeline::WAITERS, ecs::WAITERS, ec2::WAITERS, s3::WAITERS, events::WAITERS, logs::WAITERS, secretsmanager::WAITERS]
+        .into_iter()
+        .flatten()
+}

@@ -7,6 +7,10 @@
 use aws_sdk_s3 as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::structure!(@read sdk::operation::abort_multipart_upload::AbortMultipartUploadInput = "com.amazonaws.s3" # "AbortMultipartUploadRequest" [6] {
     0 bucket set_bucket "Bucket";
@@ -2670,3 +2674,59 @@ crate::bindings! {
     upload_part_copy upload_part_copy UploadPartCopyInput UploadPartCopyOutput {bucket set_bucket copy_source set_copy_source copy_source_if_match set_copy_source_if_match copy_source_if_modified_since set_copy_source_if_modified_since copy_source_if_none_match set_copy_source_if_none_match copy_source_if_unmodified_since set_copy_source_if_unmodified_since copy_source_range set_copy_source_range key set_key part_number set_part_number upload_id set_upload_id sse_customer_algorithm set_sse_customer_algorithm sse_customer_key set_sse_customer_key sse_customer_key_md5 set_sse_customer_key_md5 copy_source_sse_customer_algorithm set_copy_source_sse_customer_algorithm copy_source_sse_customer_key set_copy_source_sse_customer_key copy_source_sse_customer_key_md5 set_copy_source_sse_customer_key_md5 request_payer set_request_payer expected_bucket_owner set_expected_bucket_owner expected_source_bucket_owner set_expected_source_bucket_owner} ["Bucket", "CopySource", "Key", "PartNumber", "UploadId"] "Uploads a part by copying data from an existing object as data source.";
     write_get_object_response write_get_object_response WriteGetObjectResponseInput WriteGetObjectResponseOutput {request_route set_request_route request_token set_request_token body set_body status_code set_status_code error_code set_error_code error_message set_error_message accept_ranges set_accept_ranges cache_control set_cache_control content_disposition set_content_disposition content_encoding set_content_encoding content_language set_content_language content_length set_content_length content_range set_content_range content_type set_content_type checksum_crc32 set_checksum_crc32 checksum_crc32_c set_checksum_crc32_c checksum_crc64_nvme set_checksum_crc64_nvme checksum_sha1 set_checksum_sha1 checksum_sha256 set_checksum_sha256 checksum_sha512 set_checksum_sha512 checksum_md5 set_checksum_md5 checksum_xxhash64 set_checksum_xxhash64 checksum_xxhash3 set_checksum_xxhash3 checksum_xxhash128 set_checksum_xxhash128 delete_marker set_delete_marker e_tag set_e_tag expires set_expires expiration set_expiration last_modified set_last_modified missing_meta set_missing_meta metadata set_metadata object_lock_mode set_object_lock_mode object_lock_legal_hold_status set_object_lock_legal_hold_status object_lock_retain_until_date set_object_lock_retain_until_date parts_count set_parts_count replication_status set_replication_status request_charged set_request_charged restore set_restore server_side_encryption set_server_side_encryption sse_customer_algorithm set_sse_customer_algorithm ssekms_key_id set_ssekms_key_id sse_customer_key_md5 set_sse_customer_key_md5 storage_class set_storage_class tag_count set_tag_count version_id set_version_id bucket_key_enabled set_bucket_key_enabled} ["RequestRoute", "RequestToken"] "This operation is not supported for directory buckets.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+    Waiter {
+        service: "s3",
+        name: "BucketExists",
+        function: "wait_bucket_exists",
+        operation: "head_bucket",
+        delay: 5,
+        max_attempts: 20,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Status(200) },
+            Acceptor { state: State::Success, matcher: Matcher::Status(301) },
+            Acceptor { state: State::Success, matcher: Matcher::Status(403) },
+            Acceptor { state: State::Retry, matcher: Matcher::Status(404) },
+        ],
+    },
+    Waiter {
+        service: "s3",
+        name: "BucketNotExists",
+        function: "wait_bucket_not_exists",
+        operation: "head_bucket",
+        delay: 5,
+        max_attempts: 20,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Status(404) },
+        ],
+    },
+    Waiter {
+        service: "s3",
+        name: "ObjectExists",
+        function: "wait_object_exists",
+        operation: "head_object",
+        delay: 5,
+        max_attempts: 20,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Status(200) },
+            Acceptor { state: State::Retry, matcher: Matcher::Status(404) },
+        ],
+    },
+    Waiter {
+        service: "s3",
+        name: "ObjectNotExists",
+        function: "wait_object_not_exists",
+        operation: "head_object",
+        delay: 5,
+        max_attempts: 20,
+        by_hand: false,
+        acceptors: &[
+            Acceptor { state: State::Success, matcher: Matcher::Status(404) },
+        ],
+    },
+];

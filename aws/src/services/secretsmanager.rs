@@ -7,6 +7,10 @@
 use aws_sdk_secretsmanager as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::structure!(@read sdk::operation::batch_get_secret_value::BatchGetSecretValueInput = "com.amazonaws.secretsmanager" # "BatchGetSecretValueRequest" [4] {
     0 secret_id_list set_secret_id_list "SecretIdList";
@@ -368,3 +372,7 @@ crate::bindings! {
     update_secret_version_stage update_secret_version_stage UpdateSecretVersionStageInput UpdateSecretVersionStageOutput {secret_id set_secret_id version_stage set_version_stage remove_from_version_id set_remove_from_version_id move_to_version_id set_move_to_version_id} ["SecretId", "VersionStage"] "Modifies the staging labels attached to a version of a secret.";
     validate_resource_policy validate_resource_policy ValidateResourcePolicyInput ValidateResourcePolicyOutput {secret_id set_secret_id resource_policy set_resource_policy} ["ResourcePolicy"] read_only "Validates that a resource policy does not grant a wide range of principals access to your secret.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+];

@@ -7,6 +7,10 @@
 use aws_sdk_sts as sdk;
 
 use crate::schema::Required;
+#[allow(unused_imports)]
+use crate::path::{Comparison, Expr, Literal};
+#[allow(unused_imports)]
+use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
 
 crate::structure!(@read sdk::operation::assume_role::AssumeRoleInput = "com.amazonaws.sts" # "AssumeRoleRequest" [13] {
     0 role_arn set_role_arn "RoleArn";
@@ -194,3 +198,7 @@ crate::bindings! {
     get_session_token get_session_token GetSessionTokenInput GetSessionTokenOutput {duration_seconds set_duration_seconds serial_number set_serial_number token_code set_token_code minimum_session_token_size set_minimum_session_token_size} [] read_only "Returns a set of temporary credentials for an Amazon Web Services account or IAM user.";
     get_web_identity_token get_web_identity_token GetWebIdentityTokenInput GetWebIdentityTokenOutput {audience set_audience duration_seconds set_duration_seconds signing_algorithm set_signing_algorithm tags set_tags} ["Audience", "SigningAlgorithm"] read_only "Returns a signed JSON Web Token (JWT) that represents the calling Amazon Web Services identity or, if you set SubjectMode to OriginIdentity , the human user or workload on whose behalf the calling session acts.";
 }
+
+/// The waiters of the model (and those written by hand for it, in gen-aws).
+pub const WAITERS: &[Waiter] = &[
+];

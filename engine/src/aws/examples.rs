@@ -89,7 +89,7 @@ if head.branch.commitId != commit.commitId { fail(head) }"#,
 if !project.environment.privilegedMode { fail(project) }"#,
     ),
     (
-        "codebuild::wait_build",
+        "codebuild::wait_build_succeeded",
         r#"codebuild::create_project(#{ name: "example",
     source: #{ type: "CODECOMMIT",
                location: "https://git-codecommit.ap-northeast-1.amazonaws.com/v1/repos/example" },
@@ -98,7 +98,7 @@ if !project.environment.privilegedMode { fail(project) }"#,
                     image: "aws/codebuild/amazonlinux2-x86_64-standard:4.0" },
     serviceRole: "arn:aws:iam::123456789012:role/service-role/codebuild-example-service-role" });
 let id = codebuild::start_build(#{ projectName: "example" }).build.id;
-let done = codebuild::wait_build(id, #{ timeout: 600 });
+let done = codebuild::wait_build_succeeded(#{ ids: [id] }, #{ timeout: 600 });
 if done.builds[0].buildStatus != "SUCCEEDED" { fail(done) }"#,
     ),
     (

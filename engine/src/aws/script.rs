@@ -17,13 +17,20 @@ use super::document::{from_document, to_document};
 use super::error::CallError;
 use super::paginate::call_pages;
 use super::services;
-use super::wait::{self, Wait};
+use super::wait::{self, Ended};
+use super::waiter::Waiter;
+
 use crate::dsl::runtime::{runtime_error, Runtime};
 use crate::output;
 
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
 
-pub fn register(engine: &mut Engine, runtime: &Rc<Runtime>) {
+/// Registers `aws_region()`, which every script may call, and every service as an empty
+/// module: a script compiles only against modules that exist (`register_services` fills them).
+pub fn register_region(engine: &mut Engine, runtime: &Rc<Runtime>) {
+    for service in services::SERVICES {
+        engine.register_static_module(service, Module::new().into());
+    }
     let rt = runtime.clone();
     engine.register_fn(
         "aws_region",
@@ -39,9 +46,17 @@ pub fn register(engine: &mut Engine, runtime: &Rc<Runtime>) {
             }
         },
     );
-    for service in services::SERVICES {
+}
+
+/// Registers the modules of `services` (all 1,642 bindings take milliseconds to register: a
+/// run registers only the services its script can reach).
+pub fn register_services(engine: &mut Engine, runtime: &Rc<Runtime>, services: &[&str]) {
+    for service in services::SERVICES
+        .into_iter()
+        .filter(|service| services.contains(service))
+    {
         let mut module = Module::new();
-        for binding in services::all().into_iter().filter(|b| b.service == service) {
+        for binding in services::of(service) {
             let rt = runtime.clone();
             module.set_native_fn(binding.function, move |ctx: NativeCallContext| {
                 invoke(&rt, &binding, ctx.call_position(), Map::new(), Map::new())
@@ -67,73 +82,27 @@ pub fn register(engine: &mut Engine, runtime: &Rc<Runtime>) {
 }
 
 fn register_waits(module: &mut Module, service: &str, runtime: &Rc<Runtime>) {
-    match service {
-        "codebuild" => {
-            let rt = runtime.clone();
-            module.set_native_fn("wait_build", move |ctx: NativeCallContext, id: &str| {
-                build(&rt, ctx.call_position(), id, Map::new())
-            });
-            let rt = runtime.clone();
-            module.set_native_fn(
-                "wait_build",
-                move |ctx: NativeCallContext, id: &str, options: Map| {
-                    build(&rt, ctx.call_position(), id, options)
-                },
-            );
-        }
-        "ecs" => {
-            let rt = runtime.clone();
-            module.set_native_fn(
-                "wait_services_stable",
-                move |ctx: NativeCallContext, input: Map| {
-                    services_stable(&rt, ctx.call_position(), input, Map::new())
-                },
-            );
-            let rt = runtime.clone();
-            module.set_native_fn(
-                "wait_services_stable",
-                move |ctx: NativeCallContext, input: Map, options: Map| {
-                    services_stable(&rt, ctx.call_position(), input, options)
-                },
-            );
-            let rt = runtime.clone();
-            module.set_native_fn(
-                "wait_services_inactive",
-                move |ctx: NativeCallContext, input: Map| {
-                    services_inactive(&rt, ctx.call_position(), input, Map::new())
-                },
-            );
-            let rt = runtime.clone();
-            module.set_native_fn(
-                "wait_services_inactive",
-                move |ctx: NativeCallContext, input: Map, options: Map| {
-                    services_inactive(&rt, ctx.call_position(), input, options)
-                },
-            );
-        }
-        "codepipeline" => {
-            let rt = runtime.clone();
-            module.set_native_fn(
-                "wait_execution",
-                move |ctx: NativeCallContext, input: Map| {
-                    execution(&rt, ctx.call_position(), input, Map::new())
-                },
-            );
-            let rt = runtime.clone();
-            module.set_native_fn(
-                "wait_execution",
-                move |ctx: NativeCallContext, input: Map, options: Map| {
-                    execution(&rt, ctx.call_position(), input, options)
-                },
-            );
-        }
-        _ => {}
+    for waiter in services::waiters().filter(|w| w.service == service) {
+        let rt = runtime.clone();
+        module.set_native_fn(
+            waiter.function,
+            move |ctx: NativeCallContext, input: Map| {
+                run_wait(&rt, ctx.call_position(), waiter, input, Map::new())
+            },
+        );
+        let rt = runtime.clone();
+        module.set_native_fn(
+            waiter.function,
+            move |ctx: NativeCallContext, input: Map, options: Map| {
+                run_wait(&rt, ctx.call_position(), waiter, input, options)
+            },
+        );
     }
 }
 
-/// The `timeout` of a wait's options, in seconds (default 30 minutes).
-fn timeout(options: &Map, pos: Position) -> Result<Duration> {
-    let mut timeout = Duration::from_secs(30 * 60);
+/// The `timeout` of a wait's options, in seconds (default: the model's bound).
+fn timeout(options: &Map, pos: Position) -> Result<Option<Duration>> {
+    let mut timeout = None;
     for (key, value) in options {
         match (
             key.as_str(),
@@ -142,7 +111,7 @@ fn timeout(options: &Map, pos: Position) -> Result<Duration> {
                 .or_else(|_| value.as_int().map(|i| i as f64)),
         ) {
             ("timeout", Ok(secs)) if secs > 0.0 && secs.is_finite() => {
-                timeout = Duration::from_secs_f64(secs)
+                timeout = Some(Duration::from_secs_f64(secs))
             }
             ("timeout", _) => {
                 return Err(runtime_error(
@@ -161,94 +130,40 @@ fn timeout(options: &Map, pos: Position) -> Result<Duration> {
     Ok(timeout)
 }
 
-fn run_wait(rt: &Runtime, pos: Position, wait: Wait, name: &str) -> Result<Dynamic> {
-    let service = wait.service;
-    match wait::wait(&rt.aws, &rt.interrupt, &rt.output, wait) {
+fn run_wait(
+    rt: &Runtime,
+    pos: Position,
+    waiter: &'static Waiter,
+    input: Map,
+    options: Map,
+) -> Result<Dynamic> {
+    let timeout = timeout(&options, pos)?;
+    let input = to_document(&Dynamic::from_map(input)).map_err(|message| {
+        raise(
+            waiter.service,
+            waiter.function,
+            CallError::invalid("", message),
+            pos,
+        )
+    })?;
+    match wait::wait(&rt.aws, &rt.interrupt, &rt.output, waiter, input, timeout) {
         Ok(document) => Ok(from_document(document)),
-        Err(Failure::Aws(error)) => Err(raise(service, name, error, pos)),
-        Err(Failure::Stopped(stop)) => {
+        Err(Ended::Failed { error, expected }) => {
+            let mut raised = raise(waiter.service, waiter.function, error, pos);
+            if let EvalAltResult::ErrorRuntime(value, _) = raised.as_mut() {
+                if let Some(mut map) = value.write_lock::<Map>() {
+                    map.insert("expected".into(), from_document(expected.document()));
+                }
+            }
+            Err(raised)
+        }
+        Err(Ended::Failure(Failure::Aws(error))) => {
+            Err(raise(waiter.service, waiter.function, error, pos))
+        }
+        Err(Ended::Failure(Failure::Stopped(stop))) => {
             Err(EvalAltResult::ErrorTerminated(stop.token().into(), pos).into())
         }
     }
-}
-
-fn document(input: Map, pos: Position) -> Result<aws_smithy_types::Document> {
-    to_document(&Dynamic::from_map(input)).map_err(|message| runtime_error(message, pos))
-}
-
-fn build(rt: &Runtime, pos: Position, id: &str, options: Map) -> Result<Dynamic> {
-    let mut input = Map::new();
-    input.insert("ids".into(), Dynamic::from_array(vec![id.into()]));
-    let wait = Wait {
-        service: "codebuild",
-        function: "batch_get_builds",
-        what: format!("build {id}"),
-        input: document(input, pos)?,
-        judge: wait::judge_build,
-        timeout: timeout(&options, pos)?,
-    };
-    run_wait(rt, pos, wait, "wait_build")
-}
-
-fn services_stable(rt: &Runtime, pos: Position, input: Map, options: Map) -> Result<Dynamic> {
-    services_wait(
-        rt,
-        pos,
-        input,
-        options,
-        wait::judge_services,
-        "wait_services_stable",
-    )
-}
-
-fn services_inactive(rt: &Runtime, pos: Position, input: Map, options: Map) -> Result<Dynamic> {
-    services_wait(
-        rt,
-        pos,
-        input,
-        options,
-        wait::judge_services_inactive,
-        "wait_services_inactive",
-    )
-}
-
-fn services_wait(
-    rt: &Runtime,
-    pos: Position,
-    input: Map,
-    options: Map,
-    judge: fn(&aws_smithy_types::Document) -> wait::Poll,
-    name: &str,
-) -> Result<Dynamic> {
-    let names = input
-        .get("services")
-        .map(|s| s.to_string())
-        .unwrap_or_default();
-    let wait = Wait {
-        service: "ecs",
-        function: "describe_services",
-        what: format!("ECS services {names}"),
-        input: document(input, pos)?,
-        judge,
-        timeout: timeout(&options, pos)?,
-    };
-    run_wait(rt, pos, wait, name)
-}
-
-fn execution(rt: &Runtime, pos: Position, input: Map, options: Map) -> Result<Dynamic> {
-    let id = input
-        .get("pipelineExecutionId")
-        .map(|s| s.to_string())
-        .unwrap_or_default();
-    let wait = Wait {
-        service: "codepipeline",
-        function: "get_pipeline_execution",
-        what: format!("pipeline execution {id}"),
-        input: document(input, pos)?,
-        judge: wait::judge_execution,
-        timeout: timeout(&options, pos)?,
-    };
-    run_wait(rt, pos, wait, "wait_execution")
 }
 
 /// Each module's function names, for the static check of `module::function` calls.
@@ -260,8 +175,11 @@ pub fn functions_by_module() -> BTreeMap<&'static str, Vec<&'static str>> {
             .or_default()
             .push(binding.function);
     }
-    for (service, function, ..) in wait::WAITS {
-        modules.entry(service).or_default().push(function);
+    for waiter in services::waiters() {
+        modules
+            .entry(waiter.service)
+            .or_default()
+            .push(waiter.function);
     }
     modules
 }

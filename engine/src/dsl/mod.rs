@@ -50,8 +50,33 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
     builtins::register(&mut engine, runtime);
     step::register(&mut engine, runtime.clone());
     parallel::register(&mut engine, runtime.clone());
-    crate::aws::script::register(&mut engine, runtime);
+    crate::aws::script::register_region(&mut engine, runtime);
     engine
+}
+
+/// `engine` with the AWS services `ast` can reach registered (all of them when that cannot
+/// be told): a script that calls two services does not pay for registering twelve.
+pub fn register_services_for(
+    engine: &mut Engine,
+    runtime: &Rc<Runtime>,
+    ast: &AST,
+) -> Vec<&'static str> {
+    let load = |name: &str| {
+        let text = runtime
+            .source(name)
+            .or_else(|| stdlib::embedded(name).map(Rc::from))?;
+        engine.compile(&*text).ok()
+    };
+    let services: Vec<&'static str> =
+        match scan::services_called(ast, &crate::aws::services::SERVICES, &load) {
+            Some(called) => crate::aws::services::SERVICES
+                .into_iter()
+                .filter(|s| called.contains(*s))
+                .collect(),
+            None => crate::aws::services::SERVICES.to_vec(),
+        };
+    crate::aws::script::register_services(engine, runtime, &services);
+    services
 }
 
 /// Where `import "name" as x;` looks on disk: next to the script, then in the project's
@@ -105,7 +130,7 @@ pub fn check_calls(
 ) -> Result<(), Box<Diagnostic>> {
     let unknown = scan::unknown_calls(ast, engine, &crate::aws::script::functions_by_module());
     let Some(first) = unknown.first() else {
-        return Ok(());
+        return check_inputs(ast, name, text);
     };
     let mut diagnostic = Diagnostic::new(format!("unknown function {}{}", first.name, first.hint))
         .at(name, text, first.line, first.column);
@@ -114,6 +139,20 @@ pub fn check_calls(
             "also unknown: {} at line {}{}",
             other.name, other.line, other.hint
         ));
+    }
+    Err(Box::new(diagnostic))
+}
+
+/// Refuses binding calls whose written-out input the call would refuse, naming the first and
+/// noting the others.
+fn check_inputs(ast: &AST, name: &str, text: &str) -> Result<(), Box<Diagnostic>> {
+    let refused = crate::aws::static_check::refused_calls(ast, text);
+    let Some(first) = refused.first() else {
+        return Ok(());
+    };
+    let mut diagnostic = Diagnostic::new(&first.message).at(name, text, first.line, first.column);
+    for other in &refused[1..] {
+        diagnostic = diagnostic.note(format!("also at line {}: {}", other.line, other.message));
     }
     Err(Box::new(diagnostic))
 }

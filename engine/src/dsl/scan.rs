@@ -2,7 +2,7 @@
 //! params it asks for, and calls to functions that exist nowhere (for `check`, and before
 //! every run, so a typo fails before the first step changes anything).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rhai::{ASTNode, Engine, Expr, FnCallExpr, Position, Stmt, AST};
 
@@ -53,7 +53,7 @@ fn each_expr(ast: &AST, mut f: impl FnMut(&Expr)) {
 
 /// Calls every function call of the script, functions included. Rhai writes a call that is
 /// a whole statement as a statement, not an expression: both are visited.
-fn each_call(ast: &AST, mut f: impl FnMut(&FnCallExpr, Position)) {
+pub(crate) fn each_call(ast: &AST, mut f: impl FnMut(&FnCallExpr, Position)) {
     ast.walk(&mut |path: &[ASTNode]| {
         match path.last() {
             Some(ASTNode::Expr(Expr::FnCall(call, pos))) => f(call, *pos),
@@ -64,7 +64,7 @@ fn each_call(ast: &AST, mut f: impl FnMut(&FnCallExpr, Position)) {
     });
 }
 
-fn line_col(pos: Position) -> (usize, usize) {
+pub(crate) fn line_col(pos: Position) -> (usize, usize) {
     (pos.line().unwrap_or(0), pos.position().unwrap_or(1))
 }
 
@@ -200,29 +200,33 @@ const LANGUAGE_FUNCTIONS: [&str; 10] = [
     "debug",
 ];
 
-/// Calls to functions that exist nowhere. `modules` lists the functions of each static
-/// module (`ecr` → `create_repository`, ...), so `ecr::creat_repository` is caught too.
-/// Whether running the script may call AWS: a call into one of `modules` (the AWS
-/// services), in the script or in a module it imports (found and compiled by `load`, never
-/// run; one that cannot be loaded counts as calling AWS).
-pub fn may_call_aws(
+/// The AWS services (of `services`) running the script may call: those it calls, in the
+/// script or in a module it imports (found and compiled by `load`, never run). `None` when
+/// that cannot be told (an import by a computed name, or one that cannot be loaded), so
+/// every service may be called.
+pub fn services_called(
     ast: &AST,
-    modules: &BTreeMap<&str, Vec<&str>>,
+    services: &[&str],
     load: &dyn Fn(&str) -> Option<AST>,
-) -> bool {
+) -> Option<BTreeSet<String>> {
+    let mut found = BTreeSet::new();
     let mut seen = HashSet::new();
-    calls_aws(ast, modules, load, &mut seen)
+    services_in(ast, services, load, &mut seen, &mut found).then_some(found)
 }
 
-fn calls_aws(
+/// Adds what `ast` calls to `found`; false when some import cannot be followed.
+fn services_in(
     ast: &AST,
-    modules: &BTreeMap<&str, Vec<&str>>,
+    services: &[&str],
     load: &dyn Fn(&str) -> Option<AST>,
     seen: &mut HashSet<String>,
+    found: &mut BTreeSet<String>,
 ) -> bool {
-    let mut found = false;
     each_call(ast, |call, _| {
-        found |= call.is_qualified() && modules.contains_key(call.namespace.to_string().as_str());
+        let namespace = call.namespace.to_string();
+        if call.is_qualified() && services.contains(&namespace.as_str()) {
+            found.insert(namespace);
+        }
     });
     let mut imports = Vec::new();
     ast.walk(&mut |path: &[ASTNode]| {
@@ -234,14 +238,17 @@ fn calls_aws(
         }
         true
     });
-    found
-        || imports.into_iter().any(|import| match import {
-            None => true,
-            Some(name) if !seen.insert(name.clone()) => false,
-            Some(name) => load(&name).is_none_or(|module| calls_aws(&module, modules, load, seen)),
-        })
+    imports.into_iter().all(|import| match import {
+        None => false,
+        Some(name) if !seen.insert(name.clone()) => true,
+        Some(name) => {
+            load(&name).is_some_and(|module| services_in(&module, services, load, seen, found))
+        }
+    })
 }
 
+/// Calls to functions that exist nowhere. `modules` lists the functions of each static
+/// module (`ecr` → `create_repository`, ...), so `ecr::creat_repository` is caught too.
 pub fn unknown_calls(
     ast: &AST,
     engine: &Engine,

@@ -19,9 +19,8 @@ use super::meta::COMMANDS;
 use crate::aws::binding::Binding;
 use crate::aws::resources::{Kind, ResourceNames};
 use crate::aws::services::{self, SERVICES};
-use crate::aws::wait::WAITS;
 use crate::dsl::builtins::{name_of, BUILTINS};
-use crate::functions::signature;
+use crate::functions::{signature, wait_signature};
 use crate::report::shorten;
 
 /// Hints longer than this are cut: a terminal line is not much wider.
@@ -100,10 +99,11 @@ impl Helper {
             .filter(|b| b.service == module)
             .map(|b| (b.function.to_string(), after_paren(&signature(b))))
             .collect();
-        for (service, function, signature, _) in WAITS {
-            if service == module {
-                found.push((function.to_string(), after_paren(signature)));
-            }
+        for waiter in services::waiters().filter(|w| w.service == module) {
+            found.push((
+                waiter.function.to_string(),
+                after_paren(&wait_signature(waiter)),
+            ));
         }
         for library in self.library.iter().filter(|l| l.alias == module) {
             for f in &library.functions {

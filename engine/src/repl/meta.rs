@@ -10,11 +10,10 @@ use super::skeleton::literal;
 use super::Repl;
 use crate::aws::examples::example;
 use crate::aws::services::{self, SERVICES};
-use crate::aws::wait::WAITS;
 use crate::dsl::builtins::{name_of, BUILTINS};
 use crate::dsl::suggest::did_you_mean;
 use crate::dsl::value::to_json;
-use crate::functions::signature;
+use crate::functions::{signature, wait_doc, wait_signature};
 use crate::report::shorten;
 
 /// (name, arguments, what it does)
@@ -83,7 +82,7 @@ fn help(repl: &Repl, topic: &str) {
     }
     let mut names: Vec<String> = SERVICES.iter().map(|s| s.to_string()).collect();
     names.extend(services::all().iter().map(|b| b.qualified()));
-    names.extend(WAITS.iter().map(|(m, f, ..)| format!("{m}::{f}")));
+    names.extend(services::waiters().map(|w| w.qualified()));
     names.extend(BUILTINS.iter().map(|(sig, _)| name_of(sig).to_string()));
     names.extend(COMMANDS.iter().map(|(n, ..)| n.to_string()));
     for library in repl.library.iter() {
@@ -110,10 +109,9 @@ fn describe(repl: &Repl, topic: &str) -> Option<String> {
             .map(|b| format!("{}\n    {}", signature(b), b.doc))
             .collect();
         lines.extend(
-            WAITS
-                .iter()
-                .filter(|(m, ..)| *m == topic)
-                .map(|(_, _, sig, doc)| format!("{sig}\n    {doc}")),
+            services::waiters()
+                .filter(|w| w.service == topic)
+                .map(|w| format!("{}\n    {}", wait_signature(w), wait_doc(w))),
         );
         return Some(lines.join("\n"));
     }
@@ -138,11 +136,9 @@ fn describe(repl: &Repl, topic: &str) -> Option<String> {
         }
         return Some(text);
     }
-    if let Some((module, function, sig, doc)) =
-        WAITS.iter().find(|(m, f, ..)| format!("{m}::{f}") == topic)
-    {
-        let mut text = format!("{sig}\n    {doc}");
-        if let Some(example) = example(&format!("{module}::{function}")) {
+    if let Some(waiter) = services::waiters().find(|w| w.qualified() == topic) {
+        let mut text = format!("{}\n    {}", wait_signature(waiter), wait_doc(waiter));
+        if let Some(example) = example(topic) {
             text.push_str(&format!(
                 "\nexample:\n    {}",
                 example.replace('\n', "\n    ")

@@ -114,6 +114,7 @@ pub fn run(
     ));
     runtime.ad_hoc();
     let mut engine = dsl::engine(&runtime);
+    crate::aws::script::register_services(&mut engine, &runtime, &SERVICES);
     let (library, problems) = library::import_all(&mut engine, &base_dir);
     for problem in problems {
         output.warn(&format!("stdlib module not imported: {problem}"));

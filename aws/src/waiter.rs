@@ -1,0 +1,201 @@
+//! Waiters, from the models (botocore's waiters-2.json, written out by scripts/gen-aws): an
+//! operation polled until one of its acceptors says the resource reached a success or a
+//! failure state. This module judges one answer; the engine does the polling.
+
+use aws_smithy_types::Document;
+
+use crate::error::CallError;
+use crate::path::{eval, Expr, Literal};
+
+pub struct Waiter {
+    /// The Rhai module: `ecs`.
+    pub service: &'static str,
+    /// As the model names it: `ServicesStable`.
+    pub name: &'static str,
+    /// The script function: `wait_services_stable`.
+    pub function: &'static str,
+    /// The binding polled: `describe_services`.
+    pub operation: &'static str,
+    /// The model's seconds between polls and how many it makes before giving up.
+    pub delay: u64,
+    pub max_attempts: u64,
+    /// Tried in order; the first that matches decides.
+    pub acceptors: &'static [Acceptor],
+    /// Written in the models' format for a service whose model publishes none (named in
+    /// scripts/gen-aws, with why).
+    pub by_hand: bool,
+}
+
+pub struct Acceptor {
+    pub state: State,
+    pub matcher: Matcher,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Success,
+    Failure,
+    Retry,
+}
+
+pub enum Matcher {
+    /// The expression's value, compared with `expected`: as a whole (`path`), every element
+    /// of a non-empty list (`pathAll`) or any element (`pathAny`).
+    Path {
+        kind: PathKind,
+        argument: &'static str,
+        expr: &'static Expr,
+        expected: Literal,
+    },
+    /// The answer's HTTP status (a success is 200).
+    Status(u16),
+    /// The call failed with this error code.
+    Error(&'static str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathKind {
+    One,
+    All,
+    Any,
+}
+
+/// What one answer says.
+#[derive(Debug, PartialEq)]
+pub enum Verdict {
+    /// An acceptor matched: its state, the value it expected (`"DRAINING"`, an error code,
+    /// an HTTP status) and what it saw (`a services[].status is "DRAINING"`).
+    Matched {
+        state: State,
+        expected: Literal,
+        found: String,
+    },
+    /// No acceptor matched a successful answer: poll again.
+    Pending,
+    /// No acceptor matched a failed call: the error stands (as in botocore).
+    Unexpected,
+}
+
+impl Waiter {
+    /// `ecs::wait_services_stable`
+    pub fn qualified(&self) -> String {
+        format!("{}::{}", self.service, self.function)
+    }
+
+    /// The longest wait the model allows.
+    pub fn bound_secs(&self) -> u64 {
+        self.delay * self.max_attempts
+    }
+
+    /// One line for `runbook functions`: `Polls DescribeServices until ServicesStable: ...`.
+    pub fn doc(&self, operation: &str) -> String {
+        let origin = if self.by_hand {
+            "written in the models' format: the model has no waiters"
+        } else {
+            "the model's waiter"
+        };
+        format!(
+            "Polls {operation} until {} ({origin}); gives up after {} s (`#{{ timeout: SECS }}`).",
+            self.name,
+            self.bound_secs()
+        )
+    }
+
+    pub fn judge(&self, answer: &Result<Document, CallError>) -> Verdict {
+        for acceptor in self.acceptors {
+            if let Some((expected, found)) = acceptor.matcher.matches(answer) {
+                return Verdict::Matched {
+                    state: acceptor.state,
+                    expected,
+                    found,
+                };
+            }
+        }
+        match answer {
+            Ok(_) => Verdict::Pending,
+            Err(_) => Verdict::Unexpected,
+        }
+    }
+
+    /// What the answer shows of the values the acceptors look at, for progress lines:
+    /// `services[].status: ["ACTIVE"]; services[].deployments[].rolloutState: ["IN_PROGRESS"]`.
+    pub fn progress(&self, answer: &Document) -> String {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut parts = Vec::new();
+        for acceptor in self.acceptors {
+            let Matcher::Path { argument, expr, .. } = &acceptor.matcher else {
+                continue;
+            };
+            if seen.contains(argument) {
+                continue;
+            }
+            seen.push(argument);
+            // A condition's true or false says nothing an operator can act on.
+            if let Ok(value) = eval(expr, answer) {
+                if !matches!(value, Document::Bool(_)) {
+                    parts.push(format!("{argument}: {}", short(&value)));
+                }
+            }
+        }
+        if parts.is_empty() {
+            "not yet".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+impl Matcher {
+    fn matches(&self, answer: &Result<Document, CallError>) -> Option<(Literal, String)> {
+        match (self, answer) {
+            (
+                Matcher::Path {
+                    kind,
+                    argument,
+                    expr,
+                    expected,
+                },
+                Ok(document),
+            ) => {
+                let value = eval(expr, document).ok()?;
+                let hit = match (kind, &value) {
+                    (PathKind::One, value) => expected.matches(value),
+                    (PathKind::All, Document::Array(items)) => {
+                        !items.is_empty() && items.iter().all(|item| expected.matches(item))
+                    }
+                    (PathKind::Any, Document::Array(items)) => {
+                        items.iter().any(|item| expected.matches(item))
+                    }
+                    _ => false,
+                };
+                hit.then(|| {
+                    let shown = crate::document::json(&expected.document());
+                    let found = match kind {
+                        PathKind::One => format!("{argument} is {shown}"),
+                        PathKind::All => format!("every {argument} is {shown}"),
+                        PathKind::Any => format!("a {argument} is {shown}"),
+                    };
+                    (*expected, found)
+                })
+            }
+            (Matcher::Status(200), Ok(_)) => Some((Literal::Int(200), "HTTP 200".into())),
+            (Matcher::Status(status), Err(error)) if error.status == Some(*status) => Some((
+                Literal::Int(i64::from(*status)),
+                format!("HTTP {status} ({})", error.code),
+            )),
+            (Matcher::Error(code), Err(error)) if error.code == *code => {
+                Some((Literal::Str(code), format!("error {code}")))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A value on one line, cut at 80 characters.
+fn short(value: &Document) -> String {
+    let text = crate::document::json(value).to_string();
+    match text.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
