@@ -289,7 +289,7 @@ class Service:
             "",
             f"use {self.krate} as sdk;",
             "",
-            "use crate::schema::Required;",
+            "use crate::schema::Rules;",
             "#[allow(unused_imports)]",
             "use crate::path::{Comparison, Expr, Literal};",
             "#[allow(unused_imports)]",
@@ -360,18 +360,45 @@ class Service:
         return self.structure(path, shape, self.members(shape, detail), mode)
 
     def nested(self, read):
-        out = ["", "/// The members required inside the inputs' shapes, by shape name.",
-               "pub const NESTED: Required = &["]
+        out = ["", "/// What the models ask of the inputs' shapes beyond their Rust types.",
+               "pub const RULES: Rules = Rules {", "    required: &["]
+        inputs = {op["input"]["shape"]: op_name for op_name, op, _ in self.operations
+                  if "input" in op}
         for shape in sorted(read):
             s = self.shapes[shape]
-            if s["type"] == "structure" and self.required(shape) and not any(
-                    op.get("input", {}).get("shape") == shape for _, op, _ in self.operations):
-                out.append(f"    ({lit(shape)}, &[{', '.join(lit(m) for m in self.required(shape))}]),")
-        out.append("];")
+            if s["type"] == "structure" and self.required(shape) and shape not in inputs:
+                out.append(f"        ({lit(shape)}, &[{', '.join(lit(m) for m in self.required(shape))}]),")
+        out += ["    ],", "    enums: &["]
+        # The SDK's own enums take any string in the schema crates: the Reader checks them
+        # by the member's shape (smithy names an operation's input `<Operation>Input`).
+        if self.sdk.schemas:
+            for shape in sorted(read):
+                s = self.shapes[shape]
+                if s["type"] != "structure":
+                    continue
+                name = inputs[shape] + "Input" if shape in inputs else shape
+                fields = self.fields_of(shape) or []
+                for _, _, _, member, _ in self.members(shape, fields):
+                    values = self.enum_of(s["members"][member]["shape"])
+                    if values:
+                        out.append(f"        ({lit(name)}, {lit(member)}, &[{', '.join(lit(v) for v in values)}]),")
+        out += ["    ],", "};"]
         return out
 
+    def enum_of(self, shape):
+        """The values of an enum shape, or of the enum a list's elements or a map's values
+        are."""
+        s = self.shapes[shape]
+        if not s.get("enum"):
+            element = next((s[k]["shape"] for k in ("member", "value") if k in s), None)
+            return self.enum_of(element) if element and "enum" in self.shapes[element] else None
+        # The model and the crate may each know a value the other does not yet: both pass.
+        crate = self.sdk.types.get(norm(shape))
+        extra = [v for v in crate[2] if v not in s["enum"]] if crate and crate[1] == "enum" else []
+        return s["enum"] + extra
+
     def bindings(self):
-        out = ["", "crate::bindings! {", f"    {self.module}, {self.krate}, NESTED,"]
+        out = ["", "crate::bindings! {", f"    {self.module}, {self.krate}, &RULES,"]
         for op_name, op, module in self.operations:
             rust_in, in_fields, _ = self.sdk.io(module, "Input")
             setters = " ".join(f"{f} set_{f.removeprefix('r#')}" for f in in_fields)

@@ -84,7 +84,7 @@ impl Binding {
 /// [body(...)] "doc";`
 #[macro_export]
 macro_rules! bindings {
-    ($service:ident, $krate:ident, $nested:expr,
+    ($service:ident, $krate:ident, $rules:expr,
      $($function:ident $module:ident $input:ident $output:ident {$($field:ident $setter:ident)*}
        [$($required:literal),*]
        $($flag:ident $(($($page:tt)*))?)* $doc:literal;)*) => {
@@ -98,7 +98,7 @@ macro_rules! bindings {
                 ) -> $crate::binding::CallFuture<'a> {
                     Box::pin(async move {
                         #[allow(unused_variables)]
-                        let input: Input = $crate::schema::decode(&document, REQUIRED, $nested)?;
+                        let input: Input = $crate::schema::decode(&document, REQUIRED, $rules)?;
                         // Member by member through the fluent builder: the SDK reads some of
                         // them (S3's Bucket) before it serializes the input.
                         #[allow(unused_mut)]
@@ -117,7 +117,7 @@ macro_rules! bindings {
                     document: &::aws_smithy_types::Document,
                     unknown: &[String],
                 ) -> Result<(), $crate::schema::Refusal> {
-                    $crate::schema::check::<Input>(document, REQUIRED, $nested, unknown)
+                    $crate::schema::check::<Input>(document, REQUIRED, $rules, unknown)
                 }
                 $crate::binding::Binding {
                     service: stringify!($service),

@@ -33,19 +33,33 @@ use super::error::CallError;
 use super::shape::{FromShape, ToShape};
 use crate::suggest::did_you_mean;
 
-/// The members required inside nested shapes, by shape name (`("LogConfiguration",
-/// &["logDriver"])`).
-pub type Required = &'static [(&'static str, &'static [&'static str])];
+/// What a service's models say of its inputs that the SDK's types do not enforce.
+pub struct Rules {
+    /// The members required inside nested shapes, by shape name (`("LogConfiguration",
+    /// &["logDriver"])`).
+    pub required: &'static [(&'static str, &'static [&'static str])],
+    /// The values of each enum member, by shape and member name (a list's or a map's when
+    /// the member holds enums), for the crates whose enums take any string.
+    pub enums: &'static [(&'static str, &'static str, &'static [&'static str])],
+}
+
+impl Rules {
+    /// Nothing beyond the types (a shape read on its own).
+    pub const NONE: Rules = Rules {
+        required: &[],
+        enums: &[],
+    };
+}
 
 /// Reads `document` as the shape `read` deserializes, checking it on the way: `required` are
-/// the top-level required members, `nested` those of the shapes inside.
+/// the top-level required members, `rules` the rest of what the models ask.
 pub fn decode<T: FromShape>(
     document: &Document,
     required: &'static [&'static str],
-    nested: Required,
+    rules: &'static Rules,
 ) -> Result<T, CallError> {
     let error = RefCell::new(None);
-    let result = T::read(&mut Reader::root(document, required, nested, &[], &error));
+    let result = T::read(&mut Reader::root(document, required, rules, &[], &error));
     match (result, error.into_inner()) {
         (_, Some(refusal)) => Err(CallError::invalid(&refusal.path, refusal.message)),
         (Ok(value), None) => Ok(value),
@@ -67,12 +81,12 @@ pub struct Refusal {
 pub fn check<T: FromShape>(
     document: &Document,
     required: &'static [&'static str],
-    nested: Required,
+    rules: &'static Rules,
     unknown: &[String],
 ) -> Result<(), Refusal> {
     let error = RefCell::new(None);
     let _ = T::read(&mut Reader::root(
-        document, required, nested, unknown, &error,
+        document, required, rules, unknown, &error,
     ));
     error.into_inner().map_or(Ok(()), Err)
 }
@@ -132,9 +146,11 @@ struct Reader<'a> {
     path: String,
     /// Set for the operation's input itself, whose required members the binding lists.
     required: Option<&'static [&'static str]>,
-    nested: Required,
+    rules: &'static Rules,
     /// The paths of members left out because they are not known yet (`check`).
     unknown: &'a [String],
+    /// The enum values of the list or map this value is an element of.
+    element_enum: Option<&'static [&'static str]>,
     error: &'a RefCell<Option<Refusal>>,
 }
 
@@ -142,7 +158,7 @@ impl<'a> Reader<'a> {
     fn root(
         document: &'a Document,
         required: &'static [&'static str],
-        nested: Required,
+        rules: &'static Rules,
         unknown: &'a [String],
         error: &'a RefCell<Option<Refusal>>,
     ) -> Reader<'a> {
@@ -153,9 +169,10 @@ impl<'a> Reader<'a> {
             document: if document.is_null() { &EMPTY } else { document },
             path: String::new(),
             required: Some(required),
-            nested,
+            rules,
             unknown,
             error,
+            element_enum: None,
         }
     }
 
@@ -164,10 +181,30 @@ impl<'a> Reader<'a> {
             document,
             path,
             required: None,
-            nested: self.nested,
+            rules: self.rules,
             unknown: self.unknown,
             error: self.error,
+            element_enum: None,
         }
+    }
+
+    /// A list's element or a map's value, which the generated code reads without its
+    /// member's schema: the member's enum values come with it.
+    fn element(&self, document: &'a Document, path: String, member: &Schema<'_>) -> Reader<'a> {
+        Reader {
+            element_enum: self.enum_values(member),
+            ..self.child(document, path)
+        }
+    }
+
+    fn enum_values(&self, member: &Schema<'_>) -> Option<&'static [&'static str]> {
+        let name = member.member_name()?;
+        let shape = member.shape_id().shape_name();
+        self.rules
+            .enums
+            .iter()
+            .find(|(s, m, _)| *s == shape && *m == name)
+            .map(|(_, _, values)| *values)
     }
 
     fn fail_at(&self, path: &str, message: impl fmt::Display) -> SerdeError {
@@ -253,7 +290,8 @@ impl<'a> Reader<'a> {
     fn required_of(&self, schema: &Schema<'_>) -> &'static [&'static str] {
         self.required.unwrap_or_else(|| {
             let shape = schema.shape_id().shape_name();
-            self.nested
+            self.rules
+                .required
                 .iter()
                 .find(|(name, _)| *name == shape)
                 .map_or(&[], |(_, members)| members)
@@ -338,7 +376,7 @@ impl ShapeDeserializer for Reader<'_> {
 
     fn read_list(
         &mut self,
-        _schema: &Schema<'_>,
+        schema: &Schema<'_>,
         consumer: &mut dyn FnMut(&mut dyn ShapeDeserializer) -> Result<(), SerdeError>,
     ) -> Result<(), SerdeError> {
         let Document::Array(items) = self.document else {
@@ -346,7 +384,7 @@ impl ShapeDeserializer for Reader<'_> {
         };
         for (i, item) in items.iter().enumerate() {
             let path = format!("{}[{i}]", self.path);
-            let mut child = self.child(item, path.clone());
+            let mut child = self.element(item, path.clone(), schema);
             consumer(&mut child).map_err(|e| self.locate(&path, e))?;
         }
         Ok(())
@@ -354,7 +392,7 @@ impl ShapeDeserializer for Reader<'_> {
 
     fn read_map(
         &mut self,
-        _schema: &Schema<'_>,
+        schema: &Schema<'_>,
         consumer: &mut dyn FnMut(String, &mut dyn ShapeDeserializer) -> Result<(), SerdeError>,
     ) -> Result<(), SerdeError> {
         let Document::Object(entries) = self.document else {
@@ -364,7 +402,7 @@ impl ShapeDeserializer for Reader<'_> {
         keys.sort();
         for key in keys {
             let path = join(&self.path, key);
-            let mut child = self.child(&entries[key], path.clone());
+            let mut child = self.element(&entries[key], path.clone(), schema);
             consumer(key.clone(), &mut child).map_err(|e| self.locate(&path, e))?;
         }
         Ok(())
@@ -413,9 +451,16 @@ impl ShapeDeserializer for Reader<'_> {
 
     /// Strings and enums: an enum's value is its string. A map or an array is sent as its
     /// JSON text (`PolicyDocument: #{ Version: "2012-10-17", Statement: [...] }`).
-    fn read_string(&mut self, _schema: &Schema<'_>) -> Result<String, SerdeError> {
+    fn read_string(&mut self, schema: &Schema<'_>) -> Result<String, SerdeError> {
         match self.document {
-            Document::String(s) => Ok(s.clone()),
+            Document::String(s) => {
+                if let Some(values) = self.enum_values(schema).or(self.element_enum) {
+                    if !values.contains(&s.as_str()) {
+                        return Err(self.fail(crate::shape::not_one_of(s, values)));
+                    }
+                }
+                Ok(s.clone())
+            }
             Document::Object(_) | Document::Array(_) => Ok(json(self.document).to_string()),
             _ => Err(self.expected("a string")),
         }

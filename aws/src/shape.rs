@@ -261,11 +261,16 @@ pub fn enum_value(d: &mut dyn ShapeDeserializer, allowed: &[&str]) -> Result<Str
     if allowed.contains(&value.as_str()) {
         return Ok(value);
     }
-    Err(SerdeError::custom(format!(
+    Err(SerdeError::custom(not_one_of(&value, allowed)))
+}
+
+/// `"fargate" is not one of EC2, FARGATE, EXTERNAL (did you mean "FARGATE"?)`
+pub fn not_one_of(value: &str, allowed: &[&str]) -> String {
+    format!(
         "{value:?} is not one of {}{}",
         allowed.join(", "),
-        crate::suggest::did_you_mean(&value, allowed.iter().copied())
-    )))
+        crate::suggest::did_you_mean(value, allowed.iter().copied())
+    )
 }
 
 /// A member's schema: only its name and position matter to the Reader and the Writer.

@@ -11,17 +11,20 @@ use aws_sdk_ecs::types::LogDriver;
 use aws_smithy_types::{Blob, DateTime, Document};
 use runbook_aws::document::from_json;
 use runbook_aws::error::CallError;
-use runbook_aws::schema::{decode, to_document, Required};
+use runbook_aws::schema::{decode, to_document, Rules};
 use runbook_aws::services;
 use runbook_aws::shape::FromShape;
 use serde_json::json;
 
-fn read<T: FromShape>(value: serde_json::Value, nested: Required) -> Result<T, CallError> {
-    decode(&from_json(&value), &[], nested)
+fn read<T: FromShape>(value: serde_json::Value, rules: &'static Rules) -> Result<T, CallError> {
+    decode(&from_json(&value), &[], rules)
 }
 
-fn refusal<T: FromShape + std::fmt::Debug>(value: serde_json::Value, nested: Required) -> String {
-    read::<T>(value, nested).unwrap_err().message
+fn refusal<T: FromShape + std::fmt::Debug>(
+    value: serde_json::Value,
+    rules: &'static Rules,
+) -> String {
+    read::<T>(value, rules).unwrap_err().message
 }
 
 #[test]
@@ -38,7 +41,7 @@ fn structures_lists_maps_and_enums_round_trip_through_the_sdks_schemas() {
         }],
         "tags": [{ "key": "team", "value": "ops" }],
     });
-    let input: RegisterTaskDefinitionInput = read(web.clone(), services::ecs::NESTED).unwrap();
+    let input: RegisterTaskDefinitionInput = read(web.clone(), &services::ecs::RULES).unwrap();
     let container = &input.container_definitions()[0];
     assert_eq!(
         container.log_configuration().unwrap().log_driver(),
@@ -52,14 +55,16 @@ fn structures_lists_maps_and_enums_round_trip_through_the_sdks_schemas() {
 fn generated_structures_lists_and_enums_round_trip() {
     use aws_sdk_ecr::types::{ImageScanningConfiguration, ImageTagMutability, Tag};
     let tag = json!({ "Key": "team", "Value": "ops" });
-    let read_tag: Tag = read(tag.clone(), services::ecr::NESTED).unwrap();
+    let read_tag: Tag = read(tag.clone(), &services::ecr::RULES).unwrap();
     assert_eq!((read_tag.key(), read_tag.value()), ("team", "ops"));
     assert_eq!(to_document(&read_tag).unwrap(), from_json(&tag));
-    let scanning: ImageScanningConfiguration = read(json!({ "scanOnPush": true }), &[]).unwrap();
+    let scanning: ImageScanningConfiguration =
+        read(json!({ "scanOnPush": true }), &Rules::NONE).unwrap();
     assert!(scanning.scan_on_push());
-    let tags: Vec<Tag> = read(json!([tag, { "Key": "env", "Value": "dev" }]), &[]).unwrap();
+    let tags: Vec<Tag> =
+        read(json!([tag, { "Key": "env", "Value": "dev" }]), &Rules::NONE).unwrap();
     assert_eq!(tags[1].key(), "env");
-    let mutability: ImageTagMutability = read(json!("IMMUTABLE"), &[]).unwrap();
+    let mutability: ImageTagMutability = read(json!("IMMUTABLE"), &Rules::NONE).unwrap();
     assert_eq!(mutability, ImageTagMutability::Immutable);
     assert_eq!(
         to_document(&mutability).unwrap(),
@@ -73,7 +78,7 @@ fn an_unknown_enum_value_is_refused_naming_the_allowed_ones() {
     assert_eq!(
         refusal::<CreateRepositoryInput>(
             json!({ "repositoryName": "r", "imageTagMutability": "IMUTABLE" }),
-            &[]
+            &Rules::NONE
         ),
         "imageTagMutability: \"IMUTABLE\" is not one of IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, \
          MUTABLE, MUTABLE_WITH_EXCLUSION (did you mean \"IMMUTABLE\"?)"
@@ -81,9 +86,39 @@ fn an_unknown_enum_value_is_refused_naming_the_allowed_ones() {
 }
 
 #[test]
+fn the_schema_crates_enums_are_checked_too_by_the_models_values() {
+    use aws_sdk_ecs::operation::create_service::CreateServiceInput;
+    // The SDK's own enums take any string; the models' values are checked by member.
+    assert_eq!(
+        refusal::<CreateServiceInput>(
+            json!({ "serviceName": "web", "launchType": "fargate" }),
+            &services::ecs::RULES
+        ),
+        "launchType: \"fargate\" is not one of EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES (did \
+         you mean \"FARGATE\"?)"
+    );
+    // A list of enums: each element.
+    assert_eq!(
+        refusal::<RegisterTaskDefinitionInput>(
+            json!({ "family": "web", "containerDefinitions": [],
+                    "requiresCompatibilities": ["FARGATE", "EC3"] }),
+            &services::ecs::RULES
+        ),
+        "requiresCompatibilities[1]: \"EC3\" is not one of EC2, FARGATE, EXTERNAL, \
+         MANAGED_INSTANCES (did you mean \"EC2\"?)"
+    );
+    let input: CreateServiceInput = read(
+        json!({ "serviceName": "web", "launchType": "FARGATE" }),
+        &services::ecs::RULES,
+    )
+    .unwrap();
+    assert_eq!(input.launch_type().map(|t| t.as_str()), Some("FARGATE"));
+}
+
+#[test]
 fn unknown_and_missing_members_are_named_with_their_path() {
     use aws_sdk_iam::operation::create_role::CreateRoleInput;
-    let nested = services::iam::NESTED;
+    let nested = &services::iam::RULES;
     assert_eq!(
         refusal::<CreateRoleInput>(
             json!({ "RoleName": "r", "AssumeRolePolicyDocument": "{}", "Tags": [{ "Key": "a" }] }),
@@ -109,7 +144,7 @@ fn a_string_member_given_a_map_takes_its_json_text() {
     let policy = json!({ "Version": "2012-10-17", "Statement": [] });
     let input: CreateRoleInput = read(
         json!({ "RoleName": "r", "AssumeRolePolicyDocument": policy }),
-        &[],
+        &Rules::NONE,
     )
     .unwrap();
     let sent: serde_json::Value =
@@ -147,7 +182,7 @@ fn timestamps_are_taken_as_rfc3339_or_epoch_seconds_and_given_as_rfc3339() {
     use aws_sdk_s3::types::ObjectLockRetention;
     let retention: ObjectLockRetention = read(
         json!({ "Mode": "GOVERNANCE", "RetainUntilDate": 1714557660 }),
-        &[],
+        &Rules::NONE,
     )
     .unwrap();
     assert_eq!(
@@ -159,7 +194,7 @@ fn timestamps_are_taken_as_rfc3339_or_epoch_seconds_and_given_as_rfc3339() {
         from_json(&json!({ "Mode": "GOVERNANCE", "RetainUntilDate": "2024-05-01T10:01:00Z" }))
     );
     assert_eq!(
-        refusal::<ObjectLockRetention>(json!({ "RetainUntilDate": "yesterday" }), &[]),
+        refusal::<ObjectLockRetention>(json!({ "RetainUntilDate": "yesterday" }), &Rules::NONE),
         "RetainUntilDate: expected an RFC 3339 timestamp, got \"yesterday\""
     );
 }
@@ -168,7 +203,7 @@ fn timestamps_are_taken_as_rfc3339_or_epoch_seconds_and_given_as_rfc3339() {
 fn blobs_are_text_or_bytes_in_and_out() {
     let sent = json!({ "repositoryName": "r", "branchName": "main", "filePath": "Dockerfile",
                        "fileContent": "FROM nginx\n" });
-    let input: PutFileInput = read(sent.clone(), &[]).unwrap();
+    let input: PutFileInput = read(sent.clone(), &Rules::NONE).unwrap();
     assert_eq!(
         input.file_content().map(Blob::as_ref),
         Some(&b"FROM nginx\n"[..])
@@ -176,8 +211,11 @@ fn blobs_are_text_or_bytes_in_and_out() {
     assert_eq!(to_document(&input).unwrap(), from_json(&sent));
 
     use aws_sdk_secretsmanager::operation::create_secret::CreateSecretInput;
-    let input: CreateSecretInput =
-        read(json!({ "Name": "s", "SecretBinary": [255, 0] }), &[]).unwrap();
+    let input: CreateSecretInput = read(
+        json!({ "Name": "s", "SecretBinary": [255, 0] }),
+        &Rules::NONE,
+    )
+    .unwrap();
     assert_eq!(input.secret_binary().map(Blob::as_ref), Some(&[255, 0][..]));
     let output = GetBlobOutput::builder()
         .content(Blob::new(vec![0xff, 0x00]))
@@ -188,7 +226,7 @@ fn blobs_are_text_or_bytes_in_and_out() {
         from_json(&json!({ "content": [255, 0] }))
     );
     assert_eq!(
-        refusal::<CreateSecretInput>(json!({ "Name": "s", "SecretBinary": [256] }), &[]),
+        refusal::<CreateSecretInput>(json!({ "Name": "s", "SecretBinary": [256] }), &Rules::NONE),
         "SecretBinary: expected an array of bytes (0 to 255)"
     );
 }
@@ -199,7 +237,7 @@ fn integers_longs_and_doubles_are_checked_for_fractions_and_range() {
     let memory = |value: serde_json::Value| {
         refusal::<RegisterTaskDefinitionInput>(
             json!({ "family": "f", "containerDefinitions": [{ "memory": value }] }),
-            &[],
+            &Rules::NONE,
         )
     };
     assert_eq!(
@@ -213,14 +251,14 @@ fn integers_longs_and_doubles_are_checked_for_fractions_and_range() {
     // A long takes what an integer cannot; an integral float is an integer.
     let events: GetLogEventsInput = read(
         json!({ "logStreamName": "s", "startTime": 1_714_557_660_000_i64, "limit": 10.0 }),
-        &[],
+        &Rules::NONE,
     )
     .unwrap();
     assert_eq!(events.start_time(), Some(1_714_557_660_000));
     assert_eq!(events.limit(), Some(10));
 
     use aws_sdk_ec2::types::SpotOptionsRequest;
-    let spot: SpotOptionsRequest = read(json!({ "MaxTotalPrice": "0.5" }), &[]).unwrap();
+    let spot: SpotOptionsRequest = read(json!({ "MaxTotalPrice": "0.5" }), &Rules::NONE).unwrap();
     assert_eq!(spot.max_total_price(), Some("0.5"));
     use aws_sdk_ecr::types::CvssScore;
     let score = CvssScore::builder().base_score(7.5).build();
@@ -235,15 +273,21 @@ fn a_union_takes_exactly_one_member() {
     assert_eq!(
         refusal::<CreateGatewayInput>(
             json!({ "name": "g", "infrastructureRoleArn": "arn", "configuration": {} }),
-            &[]
+            &Rules::NONE
         ),
         "configuration: expected exactly one member, got none (members: hostSharedAlb)"
     );
     use aws_sdk_iam::types::PolicyIdentifier;
-    let arn: PolicyIdentifier =
-        read(json!({ "PolicyArn": "arn:aws:iam::aws:policy/x" }), &[]).unwrap();
+    let arn: PolicyIdentifier = read(
+        json!({ "PolicyArn": "arn:aws:iam::aws:policy/x" }),
+        &Rules::NONE,
+    )
+    .unwrap();
     assert_eq!(arn.as_policy_arn().unwrap(), "arn:aws:iam::aws:policy/x");
-    let two = refusal::<PolicyIdentifier>(json!({ "PolicyArn": "a", "PolicyType": "INLINE" }), &[]);
+    let two = refusal::<PolicyIdentifier>(
+        json!({ "PolicyArn": "a", "PolicyType": "INLINE" }),
+        &Rules::NONE,
+    );
     assert!(
         two.starts_with("expected exactly one member, got "),
         "{two}"
@@ -252,6 +296,6 @@ fn a_union_takes_exactly_one_member() {
 
 #[test]
 fn a_call_without_arguments_sends_an_empty_input() {
-    let input: ListClustersInput = decode(&Document::Null, &[], &[]).unwrap();
+    let input: ListClustersInput = decode(&Document::Null, &[], &Rules::NONE).unwrap();
     assert_eq!(input, ListClustersInput::builder().build().unwrap());
 }

@@ -6,7 +6,7 @@
 
 use aws_sdk_codecommit as sdk;
 
-use crate::schema::Required;
+use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
@@ -173,19 +173,61 @@ crate::schema_output!(sdk::operation::update_repository_encryption_key::UpdateRe
 crate::schema_input!(sdk::operation::update_repository_name::UpdateRepositoryNameInput);
 crate::schema_output!(sdk::operation::update_repository_name::UpdateRepositoryNameOutput);
 
-/// The members required inside the inputs' shapes, by shape name.
-pub const NESTED: Required = &[
-    ("DeleteFileEntry", &["filePath"]),
-    ("PutFileEntry", &["filePath"]),
-    ("ReplaceContentEntry", &["filePath", "replacementType"]),
-    ("RepositoryTrigger", &["name", "destinationArn", "events"]),
-    ("SetFileModeEntry", &["filePath", "fileMode"]),
-    ("SourceFileSpecifier", &["filePath"]),
-    ("Target", &["repositoryName", "sourceReference"]),
-];
+/// What the models ask of the inputs' shapes beyond their Rust types.
+pub const RULES: Rules = Rules {
+    required: &[
+        ("DeleteFileEntry", &["filePath"]),
+        ("PutFileEntry", &["filePath"]),
+        ("ReplaceContentEntry", &["filePath", "replacementType"]),
+        ("RepositoryTrigger", &["name", "destinationArn", "events"]),
+        ("SetFileModeEntry", &["filePath", "fileMode"]),
+        ("SourceFileSpecifier", &["filePath"]),
+        ("Target", &["repositoryName", "sourceReference"]),
+    ],
+    enums: &[
+        ("BatchDescribeMergeConflictsInput", "mergeOption", &["FAST_FORWARD_MERGE", "SQUASH_MERGE", "THREE_WAY_MERGE"]),
+        ("BatchDescribeMergeConflictsInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("BatchDescribeMergeConflictsInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("CreateUnreferencedMergeCommitInput", "mergeOption", &["FAST_FORWARD_MERGE", "SQUASH_MERGE", "THREE_WAY_MERGE"]),
+        ("CreateUnreferencedMergeCommitInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("CreateUnreferencedMergeCommitInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("DescribeMergeConflictsInput", "mergeOption", &["FAST_FORWARD_MERGE", "SQUASH_MERGE", "THREE_WAY_MERGE"]),
+        ("DescribeMergeConflictsInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("DescribeMergeConflictsInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("DescribePullRequestEventsInput", "pullRequestEventType", &["PULL_REQUEST_CREATED", "PULL_REQUEST_STATUS_CHANGED", "PULL_REQUEST_SOURCE_REFERENCE_UPDATED", "PULL_REQUEST_MERGE_STATE_CHANGED", "PULL_REQUEST_APPROVAL_RULE_CREATED", "PULL_REQUEST_APPROVAL_RULE_UPDATED", "PULL_REQUEST_APPROVAL_RULE_DELETED", "PULL_REQUEST_APPROVAL_RULE_OVERRIDDEN", "PULL_REQUEST_APPROVAL_STATE_CHANGED"]),
+        ("GetMergeCommitInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("GetMergeCommitInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("GetMergeConflictsInput", "mergeOption", &["FAST_FORWARD_MERGE", "SQUASH_MERGE", "THREE_WAY_MERGE"]),
+        ("GetMergeConflictsInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("GetMergeConflictsInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("GetMergeOptionsInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("GetMergeOptionsInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("ListPullRequestsInput", "pullRequestStatus", &["OPEN", "CLOSED"]),
+        ("ListRepositoriesInput", "sortBy", &["repositoryName", "lastModifiedDate"]),
+        ("ListRepositoriesInput", "order", &["ascending", "descending"]),
+        ("Location", "relativeFileVersion", &["BEFORE", "AFTER"]),
+        ("MergeBranchesBySquashInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("MergeBranchesBySquashInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("MergeBranchesByThreeWayInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("MergeBranchesByThreeWayInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("MergePullRequestBySquashInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("MergePullRequestBySquashInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("MergePullRequestByThreeWayInput", "conflictDetailLevel", &["FILE_LEVEL", "LINE_LEVEL"]),
+        ("MergePullRequestByThreeWayInput", "conflictResolutionStrategy", &["NONE", "ACCEPT_SOURCE", "ACCEPT_DESTINATION", "AUTOMERGE"]),
+        ("OverridePullRequestApprovalRulesInput", "overrideStatus", &["OVERRIDE", "REVOKE"]),
+        ("PutFileEntry", "fileMode", &["EXECUTABLE", "NORMAL", "SYMLINK"]),
+        ("PutFileInput", "fileMode", &["EXECUTABLE", "NORMAL", "SYMLINK"]),
+        ("ReplaceContentEntry", "replacementType", &["KEEP_BASE", "KEEP_SOURCE", "KEEP_DESTINATION", "USE_NEW_CONTENT"]),
+        ("ReplaceContentEntry", "fileMode", &["EXECUTABLE", "NORMAL", "SYMLINK"]),
+        ("RepositoryTrigger", "events", &["all", "updateReference", "createReference", "deleteReference"]),
+        ("SetFileModeEntry", "fileMode", &["EXECUTABLE", "NORMAL", "SYMLINK"]),
+        ("UpdatePullRequestApprovalStateInput", "approvalState", &["APPROVE", "REVOKE"]),
+        ("UpdatePullRequestStatusInput", "pullRequestStatus", &["OPEN", "CLOSED"]),
+    ],
+};
 
 crate::bindings! {
-    codecommit, aws_sdk_codecommit, NESTED,
+    codecommit, aws_sdk_codecommit, &RULES,
     associate_approval_rule_template_with_repository associate_approval_rule_template_with_repository AssociateApprovalRuleTemplateWithRepositoryInput AssociateApprovalRuleTemplateWithRepositoryOutput {approval_rule_template_name set_approval_rule_template_name repository_name set_repository_name} ["approvalRuleTemplateName", "repositoryName"] "Creates an association between an approval rule template and a specified repository.";
     batch_associate_approval_rule_template_with_repositories batch_associate_approval_rule_template_with_repositories BatchAssociateApprovalRuleTemplateWithRepositoriesInput BatchAssociateApprovalRuleTemplateWithRepositoriesOutput {approval_rule_template_name set_approval_rule_template_name repository_names set_repository_names} ["approvalRuleTemplateName", "repositoryNames"] "Creates an association between an approval rule template and one or more specified repositories.";
     batch_describe_merge_conflicts batch_describe_merge_conflicts BatchDescribeMergeConflictsInput BatchDescribeMergeConflictsOutput {repository_name set_repository_name destination_commit_specifier set_destination_commit_specifier source_commit_specifier set_source_commit_specifier merge_option set_merge_option max_merge_hunks set_max_merge_hunks max_conflict_files set_max_conflict_files file_paths set_file_paths conflict_detail_level set_conflict_detail_level conflict_resolution_strategy set_conflict_resolution_strategy next_token set_next_token} ["repositoryName", "destinationCommitSpecifier", "sourceCommitSpecifier", "mergeOption"] "Returns information about one or more merge conflicts in the attempted merge of two commit specifiers using the squash or three-way merge strategy.";

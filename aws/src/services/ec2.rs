@@ -6,7 +6,7 @@
 
 use aws_sdk_ec2 as sdk;
 
-use crate::schema::Required;
+use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
@@ -15899,47 +15899,51 @@ crate::enumeration!(@both sdk::types::WeekDay ["friday", "monday", "saturday", "
 crate::enumeration!(@both sdk::types::ZeroSizePreference ["default", "retain"]);
 crate::enumeration!(@both sdk::types::Scope ["Availability Zone", "Region"]);
 
-/// The members required inside the inputs' shapes, by shape name.
-pub const NESTED: Required = &[
-    ("AddPrefixListEntry", &["Cidr"]),
-    ("AsnAuthorizationContext", &["Message", "Signature"]),
-    ("AthenaIntegration", &["IntegrationResultS3DestinationArn", "PartitionLoadFrequency"]),
-    ("CidrAuthorizationContext", &["Message", "Signature"]),
-    ("CreateTransitGatewayConnectRequestOptions", &["Protocol"]),
-    ("CreditSpecificationRequest", &["CpuCredits"]),
-    ("DiskImageDetail", &["Format", "Bytes", "ImportManifestUrl"]),
-    ("ElasticGpuSpecification", &["Type"]),
-    ("ElasticInferenceAccelerator", &["Type"]),
-    ("ExportTaskS3LocationRequest", &["S3Bucket"]),
-    ("FastLaunchLaunchTemplateSpecificationRequest", &["Version"]),
-    ("InstanceCreditSpecificationRequest", &["InstanceId"]),
-    ("InstanceRequirementsRequest", &["VCpuCount", "MemoryMiB"]),
-    ("InstanceSecondaryInterfacePrivateIpAddressRequest", &["PrivateIpAddress"]),
-    ("InstanceSpecification", &["InstanceId"]),
-    ("IpamPrefixListResolverRuleConditionRequest", &["Operation"]),
-    ("IpamPrefixListResolverRuleRequest", &["RuleType"]),
-    ("LaunchTemplateElasticInferenceAccelerator", &["Type"]),
-    ("MemoryMiBRequest", &["Min"]),
-    ("PurchaseRequest", &["InstanceCount", "PurchaseToken"]),
-    ("RemovePrefixListEntry", &["Cidr"]),
-    ("RouteServerBgpOptionsRequest", &["PeerAsn"]),
-    ("RunInstancesMonitoringEnabled", &["Enabled"]),
-    ("ScheduledInstancesLaunchSpecification", &["ImageId"]),
-    ("SecurityGroupRuleUpdate", &["SecurityGroupRuleId"]),
-    ("SlotDateTimeRangeRequest", &["EarliestTime", "LatestTime"]),
-    ("SpotFleetRequestConfigData", &["IamFleetRole", "TargetCapacity"]),
-    ("TargetCapacitySpecificationRequest", &["TotalTargetCapacity"]),
-    ("TargetConfigurationRequest", &["OfferingId"]),
-    ("VCpuCountRangeRequest", &["Min"]),
-    ("VerifiedAccessLogCloudWatchLogsDestinationOptions", &["Enabled"]),
-    ("VerifiedAccessLogKinesisDataFirehoseDestinationOptions", &["Enabled"]),
-    ("VerifiedAccessLogS3DestinationOptions", &["Enabled"]),
-    ("VolumeDetail", &["Size"]),
-    ("VpcEncryptionControlConfiguration", &["Mode"]),
-];
+/// What the models ask of the inputs' shapes beyond their Rust types.
+pub const RULES: Rules = Rules {
+    required: &[
+        ("AddPrefixListEntry", &["Cidr"]),
+        ("AsnAuthorizationContext", &["Message", "Signature"]),
+        ("AthenaIntegration", &["IntegrationResultS3DestinationArn", "PartitionLoadFrequency"]),
+        ("CidrAuthorizationContext", &["Message", "Signature"]),
+        ("CreateTransitGatewayConnectRequestOptions", &["Protocol"]),
+        ("CreditSpecificationRequest", &["CpuCredits"]),
+        ("DiskImageDetail", &["Format", "Bytes", "ImportManifestUrl"]),
+        ("ElasticGpuSpecification", &["Type"]),
+        ("ElasticInferenceAccelerator", &["Type"]),
+        ("ExportTaskS3LocationRequest", &["S3Bucket"]),
+        ("FastLaunchLaunchTemplateSpecificationRequest", &["Version"]),
+        ("InstanceCreditSpecificationRequest", &["InstanceId"]),
+        ("InstanceRequirementsRequest", &["VCpuCount", "MemoryMiB"]),
+        ("InstanceSecondaryInterfacePrivateIpAddressRequest", &["PrivateIpAddress"]),
+        ("InstanceSpecification", &["InstanceId"]),
+        ("IpamPrefixListResolverRuleConditionRequest", &["Operation"]),
+        ("IpamPrefixListResolverRuleRequest", &["RuleType"]),
+        ("LaunchTemplateElasticInferenceAccelerator", &["Type"]),
+        ("MemoryMiBRequest", &["Min"]),
+        ("PurchaseRequest", &["InstanceCount", "PurchaseToken"]),
+        ("RemovePrefixListEntry", &["Cidr"]),
+        ("RouteServerBgpOptionsRequest", &["PeerAsn"]),
+        ("RunInstancesMonitoringEnabled", &["Enabled"]),
+        ("ScheduledInstancesLaunchSpecification", &["ImageId"]),
+        ("SecurityGroupRuleUpdate", &["SecurityGroupRuleId"]),
+        ("SlotDateTimeRangeRequest", &["EarliestTime", "LatestTime"]),
+        ("SpotFleetRequestConfigData", &["IamFleetRole", "TargetCapacity"]),
+        ("TargetCapacitySpecificationRequest", &["TotalTargetCapacity"]),
+        ("TargetConfigurationRequest", &["OfferingId"]),
+        ("VCpuCountRangeRequest", &["Min"]),
+        ("VerifiedAccessLogCloudWatchLogsDestinationOptions", &["Enabled"]),
+        ("VerifiedAccessLogKinesisDataFirehoseDestinationOptions", &["Enabled"]),
+        ("VerifiedAccessLogS3DestinationOptions", &["Enabled"]),
+        ("VolumeDetail", &["Size"]),
+        ("VpcEncryptionControlConfiguration", &["Mode"]),
+    ],
+    enums: &[
+    ],
+};
 
 crate::bindings! {
-    ec2, aws_sdk_ec2, NESTED,
+    ec2, aws_sdk_ec2, &RULES,
     accept_address_transfer accept_address_transfer AcceptAddressTransferInput AcceptAddressTransferOutput {address set_address tag_specifications set_tag_specifications dry_run set_dry_run} ["Address"] "Accepts an Elastic IP address transfer.";
     accept_capacity_reservation_billing_ownership accept_capacity_reservation_billing_ownership AcceptCapacityReservationBillingOwnershipInput AcceptCapacityReservationBillingOwnershipOutput {dry_run set_dry_run capacity_reservation_id set_capacity_reservation_id} ["CapacityReservationId"] "Accepts a request to assign billing of the available capacity of a shared Capacity Reservation to your account.";
     accept_reserved_instances_exchange_quote accept_reserved_instances_exchange_quote AcceptReservedInstancesExchangeQuoteInput AcceptReservedInstancesExchangeQuoteOutput {dry_run set_dry_run reserved_instance_ids set_reserved_instance_ids target_configurations set_target_configurations} ["ReservedInstanceIds"] "Accepts the Convertible Reserved Instance exchange quote described in the GetReservedInstancesExchangeQuote call.";

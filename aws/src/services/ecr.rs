@@ -6,7 +6,7 @@
 
 use aws_sdk_ecr as sdk;
 
-use crate::schema::Required;
+use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
@@ -1008,26 +1008,30 @@ crate::structure!(@write sdk::types::VulnerablePackage = "com.amazonaws.ecr" # "
     8 fixed_in_version set_fixed_in_version "fixedInVersion";
 });
 
-/// The members required inside the inputs' shapes, by shape name.
-pub const NESTED: Required = &[
-    ("EncryptionConfiguration", &["encryptionType"]),
-    ("EncryptionConfigurationForRepositoryCreationTemplate", &["encryptionType"]),
-    ("ImageTagMutabilityExclusionFilter", &["filterType", "filter"]),
-    ("RegistryScanningRule", &["scanFrequency", "repositoryFilters"]),
-    ("ReplicationConfiguration", &["rules"]),
-    ("ReplicationDestination", &["region", "registryId"]),
-    ("ReplicationRule", &["destinations"]),
-    ("RepositoryFilter", &["filter", "filterType"]),
-    ("ScanningRepositoryFilter", &["filter", "filterType"]),
-    ("SigningConfiguration", &["rules"]),
-    ("SigningRepositoryFilter", &["filter", "filterType"]),
-    ("SigningRule", &["signingProfileArn"]),
-    ("SubjectIdentifier", &["imageDigest"]),
-    ("Tag", &["Key", "Value"]),
-];
+/// What the models ask of the inputs' shapes beyond their Rust types.
+pub const RULES: Rules = Rules {
+    required: &[
+        ("EncryptionConfiguration", &["encryptionType"]),
+        ("EncryptionConfigurationForRepositoryCreationTemplate", &["encryptionType"]),
+        ("ImageTagMutabilityExclusionFilter", &["filterType", "filter"]),
+        ("RegistryScanningRule", &["scanFrequency", "repositoryFilters"]),
+        ("ReplicationConfiguration", &["rules"]),
+        ("ReplicationDestination", &["region", "registryId"]),
+        ("ReplicationRule", &["destinations"]),
+        ("RepositoryFilter", &["filter", "filterType"]),
+        ("ScanningRepositoryFilter", &["filter", "filterType"]),
+        ("SigningConfiguration", &["rules"]),
+        ("SigningRepositoryFilter", &["filter", "filterType"]),
+        ("SigningRule", &["signingProfileArn"]),
+        ("SubjectIdentifier", &["imageDigest"]),
+        ("Tag", &["Key", "Value"]),
+    ],
+    enums: &[
+    ],
+};
 
 crate::bindings! {
-    ecr, aws_sdk_ecr, NESTED,
+    ecr, aws_sdk_ecr, &RULES,
     batch_check_layer_availability batch_check_layer_availability BatchCheckLayerAvailabilityInput BatchCheckLayerAvailabilityOutput {registry_id set_registry_id repository_name set_repository_name layer_digests set_layer_digests} ["repositoryName", "layerDigests"] read_only "Checks the availability of one or more image layers in a repository.";
     batch_delete_image batch_delete_image BatchDeleteImageInput BatchDeleteImageOutput {registry_id set_registry_id repository_name set_repository_name image_ids set_image_ids} ["repositoryName", "imageIds"] "Deletes a list of specified images within a repository.";
     batch_get_image batch_get_image BatchGetImageInput BatchGetImageOutput {registry_id set_registry_id repository_name set_repository_name image_ids set_image_ids accepted_media_types set_accepted_media_types} ["repositoryName", "imageIds"] read_only "Gets detailed information for an image.";

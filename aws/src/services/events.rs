@@ -6,7 +6,7 @@
 
 use aws_sdk_eventbridge as sdk;
 
-use crate::schema::Required;
+use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
@@ -1016,37 +1016,41 @@ crate::structure!(@read sdk::types::UpdateConnectionOAuthRequestParameters = "co
     3 o_auth_http_parameters set_o_auth_http_parameters "OAuthHttpParameters";
 });
 
-/// The members required inside the inputs' shapes, by shape name.
-pub const NESTED: Required = &[
-    ("AwsVpcConfiguration", &["Subnets"]),
-    ("BatchParameters", &["JobDefinition", "JobName"]),
-    ("CapacityProviderStrategyItem", &["capacityProvider"]),
-    ("Condition", &["Type", "Key", "Value"]),
-    ("ConnectivityResourceConfigurationArn", &["ResourceConfigurationArn"]),
-    ("ConnectivityResourceParameters", &["ResourceParameters"]),
-    ("CreateConnectionApiKeyAuthRequestParameters", &["ApiKeyName", "ApiKeyValue"]),
-    ("CreateConnectionBasicAuthRequestParameters", &["Username", "Password"]),
-    ("CreateConnectionOAuthClientRequestParameters", &["ClientID", "ClientSecret"]),
-    ("CreateConnectionOAuthRequestParameters", &["ClientParameters", "AuthorizationEndpoint", "HttpMethod"]),
-    ("EcsParameters", &["TaskDefinitionArn"]),
-    ("EndpointEventBus", &["EventBusArn"]),
-    ("FailoverConfig", &["Primary", "Secondary"]),
-    ("InputTransformer", &["InputTemplate"]),
-    ("KinesisParameters", &["PartitionKeyPath"]),
-    ("Primary", &["HealthCheck"]),
-    ("RedshiftDataParameters", &["Database"]),
-    ("ReplayDestination", &["Arn"]),
-    ("RoutingConfig", &["FailoverConfig"]),
-    ("RunCommandParameters", &["RunCommandTargets"]),
-    ("RunCommandTarget", &["Key", "Values"]),
-    ("SageMakerPipelineParameter", &["Name", "Value"]),
-    ("Secondary", &["Route"]),
-    ("Tag", &["Key", "Value"]),
-    ("Target", &["Id", "Arn"]),
-];
+/// What the models ask of the inputs' shapes beyond their Rust types.
+pub const RULES: Rules = Rules {
+    required: &[
+        ("AwsVpcConfiguration", &["Subnets"]),
+        ("BatchParameters", &["JobDefinition", "JobName"]),
+        ("CapacityProviderStrategyItem", &["capacityProvider"]),
+        ("Condition", &["Type", "Key", "Value"]),
+        ("ConnectivityResourceConfigurationArn", &["ResourceConfigurationArn"]),
+        ("ConnectivityResourceParameters", &["ResourceParameters"]),
+        ("CreateConnectionApiKeyAuthRequestParameters", &["ApiKeyName", "ApiKeyValue"]),
+        ("CreateConnectionBasicAuthRequestParameters", &["Username", "Password"]),
+        ("CreateConnectionOAuthClientRequestParameters", &["ClientID", "ClientSecret"]),
+        ("CreateConnectionOAuthRequestParameters", &["ClientParameters", "AuthorizationEndpoint", "HttpMethod"]),
+        ("EcsParameters", &["TaskDefinitionArn"]),
+        ("EndpointEventBus", &["EventBusArn"]),
+        ("FailoverConfig", &["Primary", "Secondary"]),
+        ("InputTransformer", &["InputTemplate"]),
+        ("KinesisParameters", &["PartitionKeyPath"]),
+        ("Primary", &["HealthCheck"]),
+        ("RedshiftDataParameters", &["Database"]),
+        ("ReplayDestination", &["Arn"]),
+        ("RoutingConfig", &["FailoverConfig"]),
+        ("RunCommandParameters", &["RunCommandTargets"]),
+        ("RunCommandTarget", &["Key", "Values"]),
+        ("SageMakerPipelineParameter", &["Name", "Value"]),
+        ("Secondary", &["Route"]),
+        ("Tag", &["Key", "Value"]),
+        ("Target", &["Id", "Arn"]),
+    ],
+    enums: &[
+    ],
+};
 
 crate::bindings! {
-    events, aws_sdk_eventbridge, NESTED,
+    events, aws_sdk_eventbridge, &RULES,
     activate_event_source activate_event_source ActivateEventSourceInput ActivateEventSourceOutput {name set_name} ["Name"] "Activates a partner event source that has been deactivated.";
     cancel_replay cancel_replay CancelReplayInput CancelReplayOutput {replay_name set_replay_name} ["ReplayName"] "Cancels the specified replay.";
     create_api_destination create_api_destination CreateApiDestinationInput CreateApiDestinationOutput {name set_name description set_description connection_arn set_connection_arn invocation_endpoint set_invocation_endpoint http_method set_http_method invocation_rate_limit_per_second set_invocation_rate_limit_per_second} ["Name", "ConnectionArn", "InvocationEndpoint", "HttpMethod"] "Creates an API destination, which is an HTTP invocation endpoint configured as a target for events.";

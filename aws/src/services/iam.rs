@@ -6,7 +6,7 @@
 
 use aws_sdk_iam as sdk;
 
-use crate::schema::Required;
+use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
@@ -1877,15 +1877,19 @@ crate::enumeration!(@both sdk::types::StatusType ["Active", "Expired", "Inactive
 crate::enumeration!(@write sdk::types::SummaryKeyType ["AccessKeysPerUserQuota", "AccountAccessKeysPresent", "AccountMFAEnabled", "AccountPasswordPresent", "AccountSigningCertificatesPresent", "AssumeRolePolicySizeQuota", "AttachedPoliciesPerGroupQuota", "AttachedPoliciesPerRoleQuota", "AttachedPoliciesPerUserQuota", "GlobalEndpointTokenVersion", "GroupPolicySizeQuota", "Groups", "GroupsPerUserQuota", "GroupsQuota", "InstanceProfiles", "InstanceProfilesQuota", "MFADevices", "MFADevicesInUse", "Policies", "PoliciesQuota", "PolicySizeQuota", "PolicyVersionsInUse", "PolicyVersionsInUseQuota", "Providers", "RolePolicySizeQuota", "Roles", "RolesQuota", "ServerCertificates", "ServerCertificatesQuota", "SigningCertificatesPerUserQuota", "UserPolicySizeQuota", "Users", "UsersQuota", "VersionsPerPolicyQuota"]);
 crate::enumeration!(@write sdk::types::SummaryStateType ["AVAILABLE", "FAILED", "NOT_AVAILABLE", "NOT_SUPPORTED"]);
 
-/// The members required inside the inputs' shapes, by shape name.
-pub const NESTED: Required = &[
-    ("InlinePolicyIdentifierType", &["PolicyName", "AttachmentType", "AttachmentName"]),
-    ("ReplacementValueEntry", &["Values"]),
-    ("Tag", &["Key", "Value"]),
-];
+/// What the models ask of the inputs' shapes beyond their Rust types.
+pub const RULES: Rules = Rules {
+    required: &[
+        ("InlinePolicyIdentifierType", &["PolicyName", "AttachmentType", "AttachmentName"]),
+        ("ReplacementValueEntry", &["Values"]),
+        ("Tag", &["Key", "Value"]),
+    ],
+    enums: &[
+    ],
+};
 
 crate::bindings! {
-    iam, aws_sdk_iam, NESTED,
+    iam, aws_sdk_iam, &RULES,
     accept_delegation_request accept_delegation_request AcceptDelegationRequestInput AcceptDelegationRequestOutput {delegation_request_id set_delegation_request_id} ["DelegationRequestId"] "Accepts a delegation request, granting the requested temporary access.";
     acquire_role acquire_role AcquireRoleInput AcquireRoleOutput {template_arn set_template_arn template_minor_version set_template_minor_version replacement_values set_replacement_values} ["TemplateArn"] "Creates an IAM role from the specified role template.";
     add_client_id_to_open_id_connect_provider add_client_id_to_open_id_connect_provider AddClientIdToOpenIdConnectProviderInput AddClientIdToOpenIdConnectProviderOutput {open_id_connect_provider_arn set_open_id_connect_provider_arn client_id set_client_id} ["OpenIDConnectProviderArn", "ClientID"] "Adds a new client ID (also known as audience) to the list of client IDs already registered for the specified IAM OpenID Connect (OIDC) provider resource.";

@@ -6,7 +6,7 @@
 
 use aws_sdk_cloudwatchlogs as sdk;
 
-use crate::schema::Required;
+use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
@@ -1793,44 +1793,48 @@ crate::structure!(@both sdk::types::UpperCaseString = "com.amazonaws.logs" # "Up
     0 with_keys set_with_keys "withKeys";
 });
 
-/// The members required inside the inputs' shapes, by shape name.
-pub const NESTED: Required = &[
-    ("AddKeyEntry", &["key", "value"]),
-    ("AddKeys", &["entries"]),
-    ("CopyValue", &["entries"]),
-    ("CopyValueEntry", &["source", "target"]),
-    ("DataSource", &["name"]),
-    ("DataSourceFilter", &["name"]),
-    ("DateTimeConverter", &["source", "target", "matchPatterns"]),
-    ("DeleteKeys", &["withKeys"]),
-    ("DeliveryDestinationConfiguration", &["destinationResourceArn"]),
-    ("Grok", &["match"]),
-    ("InputLogEvent", &["timestamp", "message"]),
-    ("ListToMap", &["source", "key"]),
-    ("LookupTableConfiguration", &["tableName", "roleArn"]),
-    ("LowerCaseString", &["withKeys"]),
-    ("MetricTransformation", &["metricName", "metricNamespace", "metricValue"]),
-    ("MoveKeyEntry", &["source", "target"]),
-    ("MoveKeys", &["entries"]),
-    ("OpenSearchResourceConfig", &["dataSourceRoleArn", "dashboardViewerPrincipals", "retentionDays"]),
-    ("ParseToOCSF", &["eventSource", "ocsfVersion"]),
-    ("QueryParameter", &["name"]),
-    ("RenameKeyEntry", &["key", "renameTo"]),
-    ("RenameKeys", &["entries"]),
-    ("S3Configuration", &["destinationIdentifier", "roleArn"]),
-    ("SplitString", &["entries"]),
-    ("SplitStringEntry", &["source", "delimiter"]),
-    ("SubstituteString", &["entries"]),
-    ("SubstituteStringEntry", &["source", "from", "to"]),
-    ("TagFilter", &["key"]),
-    ("TrimString", &["withKeys"]),
-    ("TypeConverter", &["entries"]),
-    ("TypeConverterEntry", &["key", "type"]),
-    ("UpperCaseString", &["withKeys"]),
-];
+/// What the models ask of the inputs' shapes beyond their Rust types.
+pub const RULES: Rules = Rules {
+    required: &[
+        ("AddKeyEntry", &["key", "value"]),
+        ("AddKeys", &["entries"]),
+        ("CopyValue", &["entries"]),
+        ("CopyValueEntry", &["source", "target"]),
+        ("DataSource", &["name"]),
+        ("DataSourceFilter", &["name"]),
+        ("DateTimeConverter", &["source", "target", "matchPatterns"]),
+        ("DeleteKeys", &["withKeys"]),
+        ("DeliveryDestinationConfiguration", &["destinationResourceArn"]),
+        ("Grok", &["match"]),
+        ("InputLogEvent", &["timestamp", "message"]),
+        ("ListToMap", &["source", "key"]),
+        ("LookupTableConfiguration", &["tableName", "roleArn"]),
+        ("LowerCaseString", &["withKeys"]),
+        ("MetricTransformation", &["metricName", "metricNamespace", "metricValue"]),
+        ("MoveKeyEntry", &["source", "target"]),
+        ("MoveKeys", &["entries"]),
+        ("OpenSearchResourceConfig", &["dataSourceRoleArn", "dashboardViewerPrincipals", "retentionDays"]),
+        ("ParseToOCSF", &["eventSource", "ocsfVersion"]),
+        ("QueryParameter", &["name"]),
+        ("RenameKeyEntry", &["key", "renameTo"]),
+        ("RenameKeys", &["entries"]),
+        ("S3Configuration", &["destinationIdentifier", "roleArn"]),
+        ("SplitString", &["entries"]),
+        ("SplitStringEntry", &["source", "delimiter"]),
+        ("SubstituteString", &["entries"]),
+        ("SubstituteStringEntry", &["source", "from", "to"]),
+        ("TagFilter", &["key"]),
+        ("TrimString", &["withKeys"]),
+        ("TypeConverter", &["entries"]),
+        ("TypeConverterEntry", &["key", "type"]),
+        ("UpperCaseString", &["withKeys"]),
+    ],
+    enums: &[
+    ],
+};
 
 crate::bindings! {
-    logs, aws_sdk_cloudwatchlogs, NESTED,
+    logs, aws_sdk_cloudwatchlogs, &RULES,
     associate_kms_key associate_kms_key AssociateKmsKeyInput AssociateKmsKeyOutput {log_group_name set_log_group_name kms_key_id set_kms_key_id resource_identifier set_resource_identifier} ["kmsKeyId"] "Associates the specified KMS key with either one log group in the account, or with all stored CloudWatch Logs query insights results in the account.";
     associate_source_to_s3_table_integration associate_source_to_s3_table_integration AssociateSourceToS3TableIntegrationInput AssociateSourceToS3TableIntegrationOutput {integration_arn set_integration_arn data_source set_data_source} ["integrationArn", "dataSource"] "Associates a data source with an S3 Table Integration for query access in the 'logs' namespace.";
     cancel_export_task cancel_export_task CancelExportTaskInput CancelExportTaskOutput {task_id set_task_id} ["taskId"] "Cancels the specified export task.";

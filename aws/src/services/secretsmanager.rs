@@ -6,7 +6,7 @@
 
 use aws_sdk_secretsmanager as sdk;
 
-use crate::schema::Required;
+use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
@@ -342,12 +342,16 @@ crate::structure!(@write sdk::types::ValidationErrorsEntry = "com.amazonaws.secr
     1 error_message set_error_message "ErrorMessage";
 });
 
-/// The members required inside the inputs' shapes, by shape name.
-pub const NESTED: Required = &[
-];
+/// What the models ask of the inputs' shapes beyond their Rust types.
+pub const RULES: Rules = Rules {
+    required: &[
+    ],
+    enums: &[
+    ],
+};
 
 crate::bindings! {
-    secretsmanager, aws_sdk_secretsmanager, NESTED,
+    secretsmanager, aws_sdk_secretsmanager, &RULES,
     batch_get_secret_value batch_get_secret_value BatchGetSecretValueInput BatchGetSecretValueOutput {secret_id_list set_secret_id_list filters set_filters max_results set_max_results next_token set_next_token} [] read_only "Retrieves the contents of the encrypted fields SecretString or SecretBinary for up to 20 secrets.";
     cancel_rotate_secret cancel_rotate_secret CancelRotateSecretInput CancelRotateSecretOutput {secret_id set_secret_id} ["SecretId"] "Turns off automatic rotation, and if a rotation is currently in progress, cancels the rotation.";
     create_secret create_secret CreateSecretInput CreateSecretOutput {name set_name client_request_token set_client_request_token description set_description kms_key_id set_kms_key_id secret_binary set_secret_binary secret_string set_secret_string tags set_tags add_replica_regions set_add_replica_regions force_overwrite_replica_secret set_force_overwrite_replica_secret r#type set_type} ["Name"] "Creates a new secret.";

@@ -6,7 +6,7 @@
 
 use aws_sdk_sts as sdk;
 
-use crate::schema::Required;
+use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
@@ -179,13 +179,17 @@ crate::structure!(@read sdk::types::Tag = "com.amazonaws.sts" # "Tag" [2] {
     1 value set_value "Value";
 });
 
-/// The members required inside the inputs' shapes, by shape name.
-pub const NESTED: Required = &[
-    ("Tag", &["Key", "Value"]),
-];
+/// What the models ask of the inputs' shapes beyond their Rust types.
+pub const RULES: Rules = Rules {
+    required: &[
+        ("Tag", &["Key", "Value"]),
+    ],
+    enums: &[
+    ],
+};
 
 crate::bindings! {
-    sts, aws_sdk_sts, NESTED,
+    sts, aws_sdk_sts, &RULES,
     assume_role assume_role AssumeRoleInput AssumeRoleOutput {role_arn set_role_arn role_session_name set_role_session_name policy_arns set_policy_arns policy set_policy duration_seconds set_duration_seconds tags set_tags transitive_tag_keys set_transitive_tag_keys external_id set_external_id serial_number set_serial_number token_code set_token_code source_identity set_source_identity provided_contexts set_provided_contexts minimum_session_token_size set_minimum_session_token_size} ["RoleArn", "RoleSessionName"] "Returns a set of temporary security credentials that you can use to access Amazon Web Services resources.";
     assume_role_with_saml assume_role_with_saml AssumeRoleWithSamlInput AssumeRoleWithSamlOutput {role_arn set_role_arn principal_arn set_principal_arn saml_assertion set_saml_assertion policy_arns set_policy_arns policy set_policy duration_seconds set_duration_seconds minimum_session_token_size set_minimum_session_token_size} ["RoleArn", "PrincipalArn", "SAMLAssertion"] "Returns a set of temporary security credentials for users who have been authenticated via a SAML authentication response.";
     assume_role_with_web_identity assume_role_with_web_identity AssumeRoleWithWebIdentityInput AssumeRoleWithWebIdentityOutput {role_arn set_role_arn role_session_name set_role_session_name web_identity_token set_web_identity_token provider_id set_provider_id policy_arns set_policy_arns policy set_policy duration_seconds set_duration_seconds minimum_session_token_size set_minimum_session_token_size} ["RoleArn", "RoleSessionName", "WebIdentityToken"] "Returns a set of temporary security credentials for users who have been authenticated in a mobile or web application with a web identity provider.";
