@@ -1,7 +1,11 @@
 //! The Rhai engine as runbooks see it: the `step` syntax, params, secrets, builtins and
 //! limits, and compiling a script with the checks that run before anything executes.
 
+pub mod aws_check;
+pub mod aws_modules;
+pub mod aws_secrets;
 pub mod builtins;
+pub mod documents;
 pub mod errors;
 pub mod parallel;
 pub mod params;
@@ -11,7 +15,7 @@ pub mod secrets;
 pub mod source;
 pub mod stdlib;
 pub mod step;
-pub use runbook_aws::suggest;
+pub use crate::aws::suggest;
 pub mod value;
 
 use std::path::{Path, PathBuf};
@@ -50,7 +54,7 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
     builtins::register(&mut engine, runtime);
     step::register(&mut engine, runtime.clone());
     parallel::register(&mut engine, runtime.clone());
-    crate::aws::script::register_region(&mut engine, runtime);
+    aws_modules::register_region(&mut engine, runtime);
     engine
 }
 
@@ -75,7 +79,7 @@ pub fn register_services_for(
                 .collect(),
             None => crate::aws::services::SERVICES.to_vec(),
         };
-    crate::aws::script::register_services(engine, runtime, &services);
+    aws_modules::register_services(engine, runtime, &services);
     services
 }
 
@@ -128,7 +132,7 @@ pub fn check_calls(
     name: &str,
     text: &str,
 ) -> Result<(), Box<Diagnostic>> {
-    let unknown = scan::unknown_calls(ast, engine, &crate::aws::script::functions_by_module());
+    let unknown = scan::unknown_calls(ast, engine, &aws_modules::functions_by_module());
     let Some(first) = unknown.first() else {
         return check_inputs(ast, name, text);
     };
@@ -146,7 +150,7 @@ pub fn check_calls(
 /// Refuses binding calls whose written-out input the call would refuse, naming the first and
 /// noting the others.
 fn check_inputs(ast: &AST, name: &str, text: &str) -> Result<(), Box<Diagnostic>> {
-    let refused = crate::aws::static_check::refused_calls(ast, text);
+    let refused = aws_check::refused_calls(ast, text);
     let Some(first) = refused.first() else {
         return Ok(());
     };

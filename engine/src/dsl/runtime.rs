@@ -245,13 +245,13 @@ impl Runtime {
     /// A secret's value: from Secrets Manager for a `secretsmanager:` reference, else from
     /// the environment, the params file or the terminal. Either way it is masked from then on.
     pub fn secret(&self, name: &str) -> Result<String, String> {
-        if !crate::aws::secrets::is_reference(name) {
+        if !super::aws_secrets::is_reference(name) {
             return self.secrets.get(name);
         }
         if let Some(value) = self.secrets.known(name) {
             return Ok(value);
         }
-        let value = crate::aws::secrets::fetch(&self.aws, &self.interrupt, name)?;
+        let value = super::aws_secrets::fetch(&self.aws, &self.interrupt, name)?;
         self.secrets.remember(name, &value);
         Ok(value)
     }

@@ -15,6 +15,7 @@ pub mod lex;
 pub mod library;
 pub mod meta;
 pub mod pretty;
+pub mod resources;
 pub mod skeleton;
 
 use std::cell::RefCell;
@@ -29,7 +30,6 @@ use rustyline::{CompletionType, Config, Editor};
 use serde_json::Value;
 
 use crate::aws::clients::AwsOptions;
-use crate::aws::resources::ResourceNames;
 use crate::aws::services::SERVICES;
 use crate::dsl::errors::{eval_diagnostic, parse_diagnostic};
 use crate::dsl::params::Params;
@@ -43,6 +43,7 @@ use crate::output::Output;
 use attach::{attach, Attached};
 use helper::{Helper, Known};
 use library::LibraryModule;
+use resources::ResourceNames;
 use skeleton::{Mutators, Skeleton};
 
 pub struct Repl {
@@ -114,7 +115,7 @@ pub fn run(
     ));
     runtime.ad_hoc();
     let mut engine = dsl::engine(&runtime);
-    crate::aws::script::register_services(&mut engine, &runtime, &SERVICES);
+    crate::dsl::aws_modules::register_services(&mut engine, &runtime, &SERVICES);
     let (library, problems) = library::import_all(&mut engine, &base_dir);
     for problem in problems {
         output.warn(&format!("stdlib module not imported: {problem}"));

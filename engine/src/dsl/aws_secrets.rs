@@ -5,9 +5,9 @@
 
 use aws_smithy_types::Document;
 
-use super::binding::Binding;
-use super::bridge::{Bridge, Failure};
-use crate::dsl::secrets::Secrets;
+use super::secrets::Secrets;
+use crate::aws::binding::Binding;
+use crate::aws::bridge::{Bridge, Failure};
 use crate::interrupt::Interrupt;
 
 const PREFIX: &str = "secretsmanager:";
@@ -40,7 +40,7 @@ pub fn fetch(bridge: &Bridge, interrupt: &Interrupt, name: &str) -> Result<Strin
     let output = bridge
         .block_on(interrupt, request)
         .map_err(failed)?
-        .map_err(|e| failed(Failure::Aws(super::error::CallError::from_sdk(e))))?;
+        .map_err(|e| failed(Failure::Aws(crate::aws::error::CallError::from_sdk(e))))?;
     let text = match (output.secret_string(), output.secret_binary()) {
         (Some(text), _) => text.to_string(),
         (None, Some(blob)) => String::from_utf8(blob.as_ref().to_vec())

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use aws_smithy_types::{Document, Number};
 use rhai::{Array, Dynamic, Map};
 
-pub use runbook_aws::document::{join, kind};
+pub use crate::aws::document::{join, kind};
 
 /// Converts a binding's argument; `path` in errors names the member (`containerDefinitions[0].name`).
 pub fn to_document(value: &Dynamic) -> Result<Document, String> {

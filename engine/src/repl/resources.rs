@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use aws_smithy_types::Document;
 
-use super::paginate::call_pages;
-use super::services;
+use crate::aws::paginate::call_pages;
+use crate::aws::services;
 use crate::dsl::runtime::Runtime;
 
 /// How long fetched names are trusted: long enough for a burst of Tab presses.

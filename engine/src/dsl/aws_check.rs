@@ -9,11 +9,11 @@ use std::collections::HashMap;
 
 use rhai::{Expr, Position, AST};
 
-use super::binding::Binding;
-use super::document::to_document;
-use super::error::PARAM_VALIDATION;
-use super::services;
-use crate::dsl::scan::{each_call, line_col};
+use super::documents::to_document;
+use super::scan::{each_call, line_col};
+use crate::aws::binding::Binding;
+use crate::aws::error::PARAM_VALIDATION;
+use crate::aws::services;
 use aws_smithy_types::{Document, Number};
 
 /// One refused call: where, and the message the run would give.

@@ -11,16 +11,16 @@ use std::time::{Duration, Instant};
 
 use rhai::{Dynamic, Engine, EvalAltResult, Map, Module, NativeCallContext, Position};
 
-use super::binding::Binding;
-use super::bridge::Failure;
-use super::document::{from_document, to_document};
-use super::error::CallError;
-use super::paginate::call_pages;
-use super::services;
-use super::wait::{self, Ended};
-use super::waiter::Waiter;
+use super::documents::{from_document, to_document};
+use crate::aws::binding::Binding;
+use crate::aws::bridge::Failure;
+use crate::aws::error::CallError;
+use crate::aws::paginate::call_pages;
+use crate::aws::services;
+use crate::aws::wait::{self, Ended};
+use crate::aws::waiter::Waiter;
 
-use crate::dsl::runtime::{runtime_error, Runtime};
+use super::runtime::{runtime_error, Runtime};
 use crate::output;
 
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
@@ -38,7 +38,7 @@ pub fn register_region(engine: &mut Engine, runtime: &Rc<Runtime>) {
             let pos = ctx.call_position();
             match rt.aws.region(&rt.interrupt) {
                 Ok(Some(region)) => Ok(region),
-                Ok(None) => Err(runtime_error(super::clients::NO_REGION, pos)),
+                Ok(None) => Err(runtime_error(crate::aws::clients::NO_REGION, pos)),
                 Err(Failure::Aws(error)) => Err(runtime_error(error.message, pos)),
                 Err(Failure::Stopped(stop)) => {
                     Err(EvalAltResult::ErrorTerminated(stop.token().into(), pos).into())
@@ -242,11 +242,11 @@ fn invoke(
             pos,
         )
     })?;
-    let secret_id = super::secrets::secret_id_of(binding, &input);
+    let secret_id = super::aws_secrets::secret_id_of(binding, &input);
     let started = Instant::now();
     let result = call_pages(&rt.aws, &rt.interrupt, binding, input, max_pages);
     if let (Some(id), Ok(output)) = (&secret_id, &result) {
-        super::secrets::remember_value(&rt.secrets, id, output);
+        super::aws_secrets::remember_value(&rt.secrets, id, output);
     }
     let outcome = match &result {
         Ok(_) => "ok".to_string(),
