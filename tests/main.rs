@@ -15,6 +15,7 @@ mod journal;
 mod modules;
 mod parallel;
 mod plan;
+mod protocol;
 mod repl;
 mod resume;
 mod secrets;

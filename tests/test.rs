@@ -100,12 +100,15 @@ impl Ran {
             .collect()
     }
 
-    /// The NDJSON events printed with `--json`.
+    /// The NDJSON events printed with `--json`, each checked against README's protocol.
     pub fn events(&self) -> Vec<Value> {
-        self.stdout
+        let events: Vec<Value> = self
+            .stdout
             .lines()
             .filter_map(|l| serde_json::from_str(l).ok())
-            .collect()
+            .collect();
+        events.iter().for_each(crate::protocol::check);
+        events
     }
 
     fn dump(&self) -> String {
@@ -308,6 +311,7 @@ impl Running {
             let Ok(event) = serde_json::from_str::<Value>(&line) else {
                 continue;
             };
+            crate::protocol::check(&event);
             if event["event"] == kind && event[field].as_str() == Some(value) {
                 return event;
             }

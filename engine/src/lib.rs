@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod dsl;
 pub mod error;
+pub mod events;
 pub mod fiber;
 pub mod functions;
 pub mod interrupt;

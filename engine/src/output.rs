@@ -6,10 +6,11 @@ use std::io::Write;
 use std::rc::Rc;
 use std::time::Duration;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::dsl::secrets::Secrets;
+use crate::events::Event;
 use crate::journal::now_rfc3339;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,16 +44,15 @@ impl Output {
     }
 
     /// One NDJSON event on stdout (only with `--json`).
-    pub fn event(&self, kind: &str, fields: Value) {
+    pub fn event(&self, event: Event) {
         if !self.json {
             return;
         }
-        let mut event = Map::new();
-        event.insert("event".into(), kind.into());
+        let mut event = match serde_json::to_value(event) {
+            Ok(Value::Object(members)) => members,
+            _ => Map::new(),
+        };
         event.insert("at".into(), now_rfc3339().into());
-        if let Value::Object(fields) = fields {
-            event.extend(fields);
-        }
         let (event, _) = self.secrets.encode(Value::Object(event));
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{event}");
@@ -75,7 +75,9 @@ impl Output {
 
     pub fn warn(&self, message: &str) {
         eprintln!("warning: {}", self.secrets.redact(message));
-        self.event("warning", json!({ "message": message }));
+        self.event(Event::Warning {
+            message: message.to_string(),
+        });
     }
 
     /// An error without a place in a script: `error: ...` on stderr.
@@ -96,7 +98,9 @@ impl Output {
     /// The script's `print`: stdout, or a `print` event with `--json`.
     pub fn print(&self, text: &str) {
         if self.json {
-            self.event("print", json!({ "message": text }));
+            self.event(Event::Print {
+                message: text.to_string(),
+            });
         } else {
             self.stdout(text);
         }
@@ -105,7 +109,9 @@ impl Output {
     /// The script's `log`: stderr, or a `log` event with `--json`.
     pub fn log(&self, text: &str) {
         if self.json {
-            self.event("log", json!({ "message": text }));
+            self.event(Event::Log {
+                message: text.to_string(),
+            });
         } else if self.verbosity >= Verbosity::Normal {
             eprintln!("  | {}", self.secrets.redact(text));
         }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use clap::Parser;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::aws::bridge::Failure;
 use crate::aws::clients::AwsOptions;
@@ -21,6 +21,7 @@ use crate::dsl::scan;
 use crate::dsl::secrets::Secrets;
 use crate::dsl::source::file_hash;
 use crate::error::{exit, Error, Result};
+use crate::events::Event as OutputEvent;
 use crate::functions;
 use crate::interrupt::Interrupt;
 use crate::journal::{now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store};
@@ -73,10 +74,11 @@ fn report_error(output: &Output, error: &Error) -> i32 {
     let diagnostic = error
         .diagnostic()
         .map(|d| serde_json::to_value(d).unwrap_or(Value::Null));
-    output.event(
-        "error",
-        json!({ "message": error.to_string(), "exit_code": error.exit_code(), "diagnostic": diagnostic }),
-    );
+    output.event(OutputEvent::Error {
+        message: error.to_string(),
+        exit_code: error.exit_code(),
+        diagnostic,
+    });
     error.exit_code()
 }
 
@@ -430,10 +432,11 @@ fn announce(output: &Output, journal: &Journal, command: &str, session: &Session
         session.name
     ));
     output.detail(&format!("journal: {}", journal.path().display()));
-    output.event(
-        "run_started",
-        json!({ "run": journal.id(), "command": command, "script": session.name }),
-    );
+    output.event(OutputEvent::RunStarted {
+        run: journal.id().to_string(),
+        command: command.to_string(),
+        script: session.name.clone(),
+    });
 }
 
 /// The statuses a command leaves behind when it succeeds and when it fails.
@@ -499,14 +502,15 @@ fn finish(
         status.as_str(),
         output::duration(took)
     ));
-    output.event(
-        "run_finished",
-        json!({
-            "run": id, "status": status.as_str(), "ran": counts.ran, "replayed": counts.replayed,
-            "undone": counts.undone, "left_in_place": counts.kept,
-            "duration_ms": took.as_secs_f64() * 1000.0,
-        }),
-    );
+    output.event(OutputEvent::RunFinished {
+        run: id.to_string(),
+        status: status.as_str(),
+        ran: counts.ran,
+        replayed: counts.replayed,
+        undone: counts.undone,
+        left_in_place: counts.kept,
+        duration_ms: took.as_secs_f64() * 1000.0,
+    });
     match result {
         Ok(()) => Ok(exit::DONE),
         Err(Error::Script(diagnostic)) => {

@@ -7,7 +7,6 @@ use std::rc::Rc;
 use std::time::Instant;
 
 use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST};
-use serde_json::json;
 
 use crate::aws::clients::AwsOptions;
 use crate::config;
@@ -17,6 +16,7 @@ use crate::dsl::runtime::{is_stop, is_token, Mode, Runtime, END_OF_REPLAY, UNDO_
 use crate::dsl::suggest::did_you_mean;
 use crate::dsl::{self, scan};
 use crate::error::{Error, Result};
+use crate::events::Event as OutputEvent;
 use crate::interrupt::{Interrupt, Stop};
 use crate::journal::{Event, Journal, RecordedError, ReplayIndex, UndoState};
 use crate::output::{self, Output};
@@ -163,13 +163,22 @@ impl Session {
             let done = index
                 .get(undo.position)
                 .is_some_and(|e| e.undo == UndoState::Completed);
-            let fields = json!({ "step": undo.label, "position": undo.position });
+            let run = self
+                .runtime
+                .with_journal(|j| j.id().to_string())
+                .unwrap_or_default();
             let Some(action) = undo.action else {
                 output.progress(&format!(
                     "kept     {} (no undo block: left in place)",
                     undo.label
                 ));
-                output.event("step_left_in_place", fields);
+                output.event(OutputEvent::StepLeftInPlace {
+                    run,
+                    step: undo.label.clone(),
+                    position: undo.position,
+                    reason: None,
+                    resources: Vec::new(),
+                });
                 left_in_place.push(undo.label);
                 self.runtime.count_undo(false);
                 continue;
@@ -186,11 +195,13 @@ impl Session {
                     undo.label,
                     adopted.join(", ")
                 ));
-                output.event(
-                    "step_left_in_place",
-                    json!({ "step": undo.label, "position": undo.position,
-                            "reason": "adopted", "resources": adopted }),
-                );
+                output.event(OutputEvent::StepLeftInPlace {
+                    run,
+                    step: undo.label.clone(),
+                    position: undo.position,
+                    reason: Some("adopted"),
+                    resources: adopted,
+                });
                 left_in_place.push(undo.label);
                 self.runtime.count_undo(false);
                 continue;
@@ -201,7 +212,11 @@ impl Session {
                 },
                 false,
             )?;
-            output.event("undo_started", fields.clone());
+            output.event(OutputEvent::UndoStarted {
+                run: run.clone(),
+                step: undo.label.clone(),
+                position: undo.position,
+            });
             self.runtime
                 .set_current(Some(format!("{UNDO_OF}{}", undo.label)));
             let started = Instant::now();
@@ -217,7 +232,11 @@ impl Session {
                     )?;
                     let took = output::duration(started.elapsed());
                     output.progress(&format!("undone   {} ({took})", undo.label));
-                    output.event("undo_completed", fields);
+                    output.event(OutputEvent::UndoCompleted {
+                        run,
+                        step: undo.label.clone(),
+                        position: undo.position,
+                    });
                     self.runtime.count_undo(true);
                 }
                 Err(error) => {
@@ -250,11 +269,12 @@ impl Session {
                         undo.label,
                         diagnostic.message.lines().next().unwrap_or_default()
                     ));
-                    output.event(
-                        "undo_failed",
-                        json!({ "step": undo.label, "position": undo.position,
-                                "message": diagnostic.message }),
-                    );
+                    output.event(OutputEvent::UndoFailed {
+                        run,
+                        step: undo.label.clone(),
+                        position: undo.position,
+                        error: diagnostic.message.clone(),
+                    });
                     failures.push(diagnostic);
                 }
             }

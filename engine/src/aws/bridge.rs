@@ -13,8 +13,8 @@ use std::future::Future;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use crate::events::Event;
 use aws_smithy_types::Document;
-use serde_json::json;
 
 use super::binding::Binding;
 use super::clients::{self, AwsOptions, Clients};
@@ -183,19 +183,16 @@ impl Bridge {
                 error.code,
                 output::duration(waited)
             ));
-            self.output.event(
-                "aws_retry",
-                json!({
-                    "service": binding.service,
-                    "operation": binding.operation,
-                    "code": error.code,
-                    "message": error.message,
-                    "reason": "propagation",
-                    "attempt": attempt,
-                    "delay_ms": pause.as_millis() as u64,
-                    "waited_ms": waited.as_millis() as u64,
-                }),
-            );
+            self.output.event(Event::AwsRetry {
+                service: binding.service,
+                operation: binding.operation,
+                code: error.code.clone(),
+                message: error.message.clone(),
+                reason: "propagation",
+                attempt,
+                delay_ms: pause.as_millis() as u64,
+                waited_ms: waited.as_millis() as u64,
+            });
             self.sleep(interrupt, pause)?;
             attempt += 1;
         }

@@ -11,13 +11,13 @@ use std::time::{Duration, Instant};
 use super::path::Literal;
 use super::waiter::{State, Verdict, Waiter};
 use aws_smithy_types::Document;
-use serde_json::json;
 
 use super::binding::Binding;
 use super::bridge::{Bridge, Failure};
 use super::error::CallError;
 use super::paginate::call_pages;
 use super::services;
+use crate::events::Event;
 use crate::interrupt::{Interrupt, Stop};
 use crate::output::{self, Output};
 
@@ -76,10 +76,12 @@ pub fn wait(
             (_, Err(error)) => (error.code.clone(), true),
             (Verdict::Unexpected, Ok(_)) => unreachable!("a successful answer is never unexpected"),
         };
-        output.event(
-            "wait",
-            json!({ "what": what, "state": state, "elapsed_ms": elapsed.as_millis() as u64, "done": done }),
-        );
+        output.event(Event::Wait {
+            what: what.clone(),
+            state: state.clone(),
+            elapsed_ms: elapsed.as_millis() as u64,
+            done,
+        });
         if let Some(spinner) = &spinner {
             spinner.set_message(format!("{what}: {state} ({})", output::duration(elapsed)));
             spinner.tick();

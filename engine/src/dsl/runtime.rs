@@ -13,7 +13,6 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use rhai::{Caches, Dynamic, EvalAltResult, EvalContext, Expression, FnPtr, Position};
-use serde_json::json;
 
 use super::errors;
 use super::params::Params;
@@ -24,6 +23,7 @@ use crate::aws::bridge::Bridge;
 use crate::aws::clients::AwsOptions;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
+use crate::events::{Event as OutputEvent, StepRef};
 use crate::fiber::Turn;
 use crate::interrupt::{Interrupt, Stop};
 use crate::journal::{Event, Journal, Outcome, RecordedError, ReplayIndex, StepId};
@@ -552,8 +552,9 @@ impl Runtime {
                 if recorded.hash == step.hash {
                     let value = self.replayed_value(value, redactions, pos)?;
                     self.output.progress(&format!("replayed {label}"));
-                    self.output
-                        .event("step_replayed", self.step_fields(position, &step));
+                    self.output.event(OutputEvent::StepReplayed {
+                        step: self.step_ref(position, &step),
+                    });
                     self.state.borrow_mut().counts.replayed += 1;
                     Ok(Entered::Value(value))
                 } else if rerun_changed {
@@ -611,15 +612,15 @@ impl Runtime {
         }
     }
 
-    fn step_fields(&self, position: usize, step: &StepId) -> serde_json::Value {
-        json!({
-            "run": self.with_journal(|j| j.id().to_string()),
-            "step": step.name,
-            "occurrence": step.occurrence,
-            "position": position,
-            "file": step.file,
-            "line": step.line,
-        })
+    fn step_ref(&self, position: usize, step: &StepId) -> StepRef {
+        StepRef {
+            run: self.with_journal(|j| j.id().to_string()),
+            step: step.name.clone(),
+            occurrence: step.occurrence,
+            position,
+            file: step.file.clone(),
+            line: step.line,
+        }
     }
 
     /// Runs the steps of a `parallel` group together, each on a fiber of its own with its own
@@ -670,7 +671,7 @@ impl Runtime {
         &self,
         ctx: &mut EvalContext,
         pending: Pending,
-        fields: serde_json::Value,
+        fields: StepRef,
         body: &Expression,
     ) -> EvalResult<Dynamic> {
         let label = pending.step.label();
@@ -679,9 +680,9 @@ impl Runtime {
         self.finish(pending, fields, result, attempts, started.elapsed(), body)
     }
 
-    /// Writes that a step starts running; the fields of its events.
-    fn begin(&self, pending: &Pending) -> EvalResult<serde_json::Value> {
-        let fields = self.step_fields(pending.position, &pending.step);
+    /// Writes that a step starts running; what its events say of it.
+    fn begin(&self, pending: &Pending) -> EvalResult<StepRef> {
+        let fields = self.step_ref(pending.position, &pending.step);
         if pending.ad_hoc {
             return Ok(fields);
         }
@@ -693,7 +694,9 @@ impl Runtime {
             },
             false,
         )?;
-        self.output.event("step_started", fields.clone());
+        self.output.event(OutputEvent::StepStarted {
+            step: fields.clone(),
+        });
         self.output.detail(&format!("started {label}"));
         Ok(fields)
     }
@@ -702,7 +705,7 @@ impl Runtime {
     fn finish(
         &self,
         pending: Pending,
-        fields: serde_json::Value,
+        fields: StepRef,
         result: EvalResult<Dynamic>,
         attempts: u32,
         elapsed: Duration,
@@ -750,10 +753,11 @@ impl Runtime {
                 )?;
                 self.output
                     .progress(&format!("done     {label} ({})", output::duration(elapsed)));
-                let mut done = fields;
-                done["duration_ms"] = json!(duration_ms);
-                done["attempts"] = json!(attempts);
-                self.output.event("step_completed", done);
+                self.output.event(OutputEvent::StepCompleted {
+                    step: fields,
+                    duration_ms,
+                    attempts,
+                });
                 self.state.borrow_mut().counts.ran += 1;
                 Ok(value)
             }
@@ -761,7 +765,8 @@ impl Runtime {
                 if is_stop(&error, Stop::Interrupted) {
                     self.record(Event::Interrupted { position }, true)?;
                     self.output.progress(&format!("interrupted {label}"));
-                    self.output.event("step_interrupted", fields);
+                    self.output
+                        .event(OutputEvent::StepInterrupted { step: fields });
                     let mut state = self.state.borrow_mut();
                     state.stop = Some(Error::Interrupted(format!(
                         "interrupted during step {label:?}; `runbook resume` runs it again"
@@ -787,10 +792,11 @@ impl Runtime {
                 )?;
                 self.output
                     .progress(&format!("failed   {label} ({})", output::duration(elapsed)));
-                let mut failed = fields;
-                failed["error"] = json!(message);
-                failed["duration_ms"] = json!(elapsed.as_secs_f64() * 1000.0);
-                self.output.event("step_failed", failed);
+                self.output.event(OutputEvent::StepFailed {
+                    step: fields,
+                    error: message,
+                    duration_ms: elapsed.as_secs_f64() * 1000.0,
+                });
                 self.state
                     .borrow_mut()
                     .failed_steps
@@ -807,7 +813,7 @@ impl Runtime {
         label: &str,
         options: &StepOptions,
         body: &Expression,
-        fields: &serde_json::Value,
+        fields: &StepRef,
     ) -> (EvalResult<Dynamic>, u32) {
         let mut attempt = 1;
         loop {
@@ -839,10 +845,11 @@ impl Runtime {
                 options.retries + 1,
                 output::duration(wait)
             ));
-            let mut retry = fields.clone();
-            retry["attempt"] = json!(attempt);
-            retry["error"] = json!(message);
-            self.output.event("step_retry", retry);
+            self.output.event(OutputEvent::StepRetry {
+                step: fields.clone(),
+                attempt,
+                error: message,
+            });
             if let Err(stop) = self.interrupt.sleep(wait) {
                 let stopped = EvalAltResult::ErrorTerminated(stop.token().into(), body.position());
                 return (Err(stopped.into()), attempt);
