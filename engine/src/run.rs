@@ -192,13 +192,10 @@ fn exec(env: &Env, file: &Path, mut params: BTreeMap<String, Value>) -> Result<i
         status: RunStatus::Running,
         error: None,
     })?;
-    journal.append(
-        Event::Session {
-            command: "exec".into(),
-            pid: std::process::id(),
-        },
-        false,
-    )?;
+    journal.append(Event::Session {
+        command: "exec".into(),
+        pid: std::process::id(),
+    })?;
     announce(output, &journal, "exec", &session);
     let started = Instant::now();
     let result = session.execute(
@@ -363,7 +360,7 @@ fn resume(
         })?;
         let event = Event::Rewound { position };
         index.apply(&event);
-        journal.append(event, true)?;
+        journal.append(event)?;
     }
     let previous = journal.meta.status;
     journal.meta.params = params;
@@ -371,13 +368,10 @@ fn resume(
     journal.meta.ended_at = None;
     journal.meta.error = None;
     journal.save_meta()?;
-    journal.append(
-        Event::Session {
-            command: "resume".into(),
-            pid: std::process::id(),
-        },
-        false,
-    )?;
+    journal.append(Event::Session {
+        command: "resume".into(),
+        pid: std::process::id(),
+    })?;
     announce(output, &journal, "resume", &session);
     let started = Instant::now();
     let mode = Mode::Run {
@@ -410,13 +404,10 @@ fn destroy(
     let previous = journal.meta.status;
     journal.meta.status = RunStatus::Destroying;
     journal.save_meta()?;
-    journal.append(
-        Event::Session {
-            command: "destroy".into(),
-            pid: std::process::id(),
-        },
-        false,
-    )?;
+    journal.append(Event::Session {
+        command: "destroy".into(),
+        pid: std::process::id(),
+    })?;
     announce(output, &journal, "destroy", &session);
     let started = Instant::now();
     let result = session

@@ -131,9 +131,9 @@ impl Session {
         Error::Script(Box::new(diagnostic.in_step(step)))
     }
 
-    fn append(&self, event: Event, durable: bool) -> Result<()> {
+    fn append(&self, event: Event) -> Result<()> {
         self.runtime
-            .with_journal(|j| j.append(event, durable))
+            .with_journal(|j| j.append(event))
             .unwrap_or(Ok(()))
     }
 
@@ -206,12 +206,9 @@ impl Session {
                 self.runtime.count_undo(false);
                 continue;
             }
-            self.append(
-                Event::UndoStarted {
-                    position: undo.position,
-                },
-                false,
-            )?;
+            self.append(Event::UndoStarted {
+                position: undo.position,
+            })?;
             output.event(OutputEvent::UndoStarted {
                 run: run.clone(),
                 step: undo.label.clone(),
@@ -224,12 +221,9 @@ impl Session {
             self.runtime.set_current(None);
             match result {
                 Ok(_) => {
-                    self.append(
-                        Event::UndoCompleted {
-                            position: undo.position,
-                        },
-                        true,
-                    )?;
+                    self.append(Event::UndoCompleted {
+                        position: undo.position,
+                    })?;
                     let took = output::duration(started.elapsed());
                     output.progress(&format!("undone   {} ({took})", undo.label));
                     output.event(OutputEvent::UndoCompleted {
@@ -257,13 +251,10 @@ impl Session {
                         line: location.map(|l| l.line),
                         column: location.map(|l| l.column),
                     };
-                    self.append(
-                        Event::UndoFailed {
-                            position: undo.position,
-                            error: recorded,
-                        },
-                        true,
-                    )?;
+                    self.append(Event::UndoFailed {
+                        position: undo.position,
+                        error: recorded,
+                    })?;
                     output.progress(&format!(
                         "failed   undo of {}: {}",
                         undo.label,

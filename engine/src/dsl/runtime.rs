@@ -1,7 +1,10 @@
 //! The state a script runs against: the run's journal and replay index, params, secrets and
-//! output. Every `step` expression comes through `Runtime::step`, which decides whether the
-//! step replays its recorded value, runs (recording `started`, then its outcome), or stops
-//! the run (a divergence, a refused change, the end of a `destroy` replay).
+//! output. Every `step` expression comes through `Runtime::step` (runtime/execute.rs), which
+//! asks `enter` (runtime/replay.rs) whether the step replays its recorded value, runs, or
+//! stops the run (a divergence, a refused change, the end of a `destroy` replay); a step that
+//! runs records `started`, makes its attempts (runtime/retry.rs) and records its outcome,
+//! each shown as an event (events.rs). Whether a record is fsynced is the journal's to say
+//! (`Event::is_durable`).
 //!
 //! Invariant: no `RefCell` borrow of the state is held while script code runs, because the
 //! script calls back into the runtime (`log`, nested `step`, builtins).
@@ -28,6 +31,10 @@ use crate::fiber::Turn;
 use crate::interrupt::{Interrupt, Stop};
 use crate::journal::{Event, Journal, Outcome, RecordedError, ReplayIndex, StepId};
 use crate::output::{self, Output};
+
+mod execute;
+mod replay;
+mod retry;
 
 type EvalResult<T> = Result<T, Box<EvalAltResult>>;
 
@@ -339,14 +346,11 @@ impl Runtime {
             }
             label
         };
-        self.record(
-            Event::Claimed {
-                step: label,
-                resource: resource.to_string(),
-                adopted: existed,
-            },
-            true,
-        )?;
+        self.record(Event::Claimed {
+            step: label,
+            resource: resource.to_string(),
+            adopted: existed,
+        })?;
         Ok(existed)
     }
 
@@ -417,445 +421,17 @@ impl Runtime {
         EvalAltResult::ErrorTerminated(STOP_TOKEN.into(), pos).into()
     }
 
-    fn record(&self, event: Event, durable: bool) -> EvalResult<()> {
+    fn record(&self, event: Event) -> EvalResult<()> {
         let mut state = self.state.borrow_mut();
         state.index.apply(&event);
         let Some(journal) = state.journal.as_mut() else {
             return Ok(());
         };
-        if let Err(error) = journal.append(event, durable) {
+        if let Err(error) = journal.append(event) {
             drop(state);
             return Err(self.stop(error, Position::NONE));
         }
         Ok(())
-    }
-
-    /// Evaluates one `step` expression.
-    pub fn step(
-        &self,
-        ctx: &mut EvalContext,
-        name: String,
-        options: StepOptions,
-        body: &Expression,
-        undo: Option<&Expression>,
-        site: StepSite,
-    ) -> EvalResult<Dynamic> {
-        match self.enter(ctx, name, options, body, undo, site)? {
-            Entered::Value(value) => Ok(value),
-            Entered::Run(pending) => {
-                let fields = self.begin(&pending)?;
-                self.state.borrow_mut().current = Some(pending.step.label());
-                let result = self.run(ctx, pending, fields, body);
-                self.state.borrow_mut().current = None;
-                result
-            }
-        }
-    }
-
-    /// Decides what a `step` expression does: replay its recorded value (or, for `destroy`,
-    /// collect its undo), run, or stop the run (a divergence, a refused change, the end of a
-    /// `destroy` replay). Takes the step's position in the run.
-    pub fn enter(
-        &self,
-        ctx: &mut EvalContext,
-        name: String,
-        options: StepOptions,
-        body: &Expression,
-        undo: Option<&Expression>,
-        site: StepSite,
-    ) -> EvalResult<Entered> {
-        let pos = body.position();
-        let (position, step, entry, mode) = {
-            let mut state = self.state.borrow_mut();
-            if let Some(outer) = &state.current {
-                return Err(runtime_error(
-                    format!("step {name:?} is inside step {outer:?}: steps cannot be nested"),
-                    pos,
-                ));
-            }
-            let occurrence = state.occurrences.entry(name.clone()).or_insert(0);
-            let step = StepId {
-                name: name.clone(),
-                occurrence: *occurrence,
-                hash: site.hash.clone(),
-                file: site.file.clone(),
-                line: site.line,
-            };
-            *occurrence += 1;
-            let position = state.position;
-            state.position += 1;
-            (
-                position,
-                step,
-                state.index.get(position).cloned(),
-                state.mode,
-            )
-        };
-        let label = step.label();
-
-        if let Some(entry) = &entry {
-            if entry.step.name != step.name || entry.step.occurrence != step.occurrence {
-                let message = format!(
-                    "the script no longer matches the run: step {} of the run is {:?} (line {}), \
-                     but the script now has {:?} here",
-                    position + 1,
-                    entry.step.label(),
-                    entry.step.line,
-                    label
-                );
-                let diagnostic = self
-                    .diagnostic_at(&site, message)
-                    .note("a step was renamed, added or removed before this one")
-                    .note("run `runbook plan` to compare, or start a new run with `runbook exec`");
-                return Err(self.stop(Error::Diverged(Box::new(diagnostic)), pos));
-            }
-        }
-
-        let replayable = entry.as_ref().and_then(|e| match &e.outcome {
-            Outcome::Completed {
-                value, redactions, ..
-            } => Some((value, redactions, &e.step)),
-            _ => None,
-        });
-        let run = |ad_hoc| {
-            Ok(Entered::Run(Pending {
-                position,
-                step: step.clone(),
-                options: options.clone(),
-                ad_hoc,
-            }))
-        };
-
-        match (mode, replayable) {
-            (Mode::Destroy, Some((value, redactions, _))) => {
-                let value = self.replayed_value(value, redactions, pos)?;
-                let action = match undo {
-                    Some(expr) => Some(
-                        ctx.eval_expression_tree(expr)?
-                            .try_cast::<FnPtr>()
-                            .ok_or_else(|| runtime_error("undo must be a closure", pos))?,
-                    ),
-                    None => None,
-                };
-                let mut state = self.state.borrow_mut();
-                state.undos.push(Undo {
-                    position,
-                    label,
-                    action,
-                    value: value.clone(),
-                });
-                state.counts.replayed += 1;
-                Ok(Entered::Value(value))
-            }
-            (Mode::Destroy, None) => Err(self.stop_with_end(pos)),
-            (Mode::Run { rerun_changed }, Some((value, redactions, recorded))) => {
-                if recorded.hash == step.hash {
-                    let value = self.replayed_value(value, redactions, pos)?;
-                    self.output.progress(&format!("replayed {label}"));
-                    self.output.event(OutputEvent::StepReplayed {
-                        step: self.step_ref(position, &step),
-                    });
-                    self.state.borrow_mut().counts.replayed += 1;
-                    Ok(Entered::Value(value))
-                } else if rerun_changed {
-                    self.output
-                        .detail(&format!("step {label:?} changed: running it again"));
-                    run(false)
-                } else {
-                    let message = format!(
-                        "step {label:?} changed since the run recorded it (line {} then, line {} now)",
-                        recorded.line, site.line
-                    );
-                    let diagnostic = self.diagnostic_at(&site, message).note(
-                        "resume with --rerun-changed to run changed steps again, or start a \
-                         new run with `runbook exec`",
-                    );
-                    Err(self.stop(Error::Diverged(Box::new(diagnostic)), pos))
-                }
-            }
-            (Mode::Run { .. }, None) => run(false),
-            (Mode::AdHoc, _) => run(true),
-            (Mode::Inspect, _) => Err(runtime_error("steps do not run while inspecting", pos)),
-        }
-    }
-
-    fn stop_with_end(&self, pos: Position) -> Box<EvalAltResult> {
-        EvalAltResult::ErrorTerminated(END_OF_REPLAY.into(), pos).into()
-    }
-
-    fn diagnostic_at(&self, site: &StepSite, message: String) -> Diagnostic {
-        let diagnostic = Diagnostic::new(message);
-        match self.source(&site.file) {
-            Some(text) => diagnostic.at(&site.file, &text, site.line, site.column),
-            None => diagnostic,
-        }
-    }
-
-    fn replayed_value(
-        &self,
-        value: &serde_json::Value,
-        redactions: &[crate::journal::Redaction],
-        pos: Position,
-    ) -> EvalResult<Dynamic> {
-        match self
-            .secrets
-            .decode(value.clone(), redactions, |name| self.secret(name))
-        {
-            Ok(value) => Ok(from_json(&value)),
-            Err(message) => Err(self.stop(
-                Error::Secret {
-                    name: "in a recorded value".into(),
-                    message,
-                },
-                pos,
-            )),
-        }
-    }
-
-    fn step_ref(&self, position: usize, step: &StepId) -> StepRef {
-        StepRef {
-            run: self.with_journal(|j| j.id().to_string()),
-            step: step.name.clone(),
-            occurrence: step.occurrence,
-            position,
-            file: step.file.clone(),
-            line: step.line,
-        }
-    }
-
-    /// Runs the steps of a `parallel` group together, each on a fiber of its own with its own
-    /// copy of the variables in scope; every one runs to its end, whatever the others do.
-    /// Their outcomes in the group's order.
-    pub fn run_group(
-        &self,
-        ctx: &mut EvalContext,
-        steps: Vec<(Pending, &Expression)>,
-    ) -> EvalResult<Vec<EvalResult<Dynamic>>> {
-        // Every `started` is written before any body runs, in the steps' order: a position
-        // never appears in the journal before the ones ahead of it.
-        let mut begun = Vec::with_capacity(steps.len());
-        for (pending, _) in &steps {
-            begun.push(self.begin(pending)?);
-        }
-        let engine = ctx.engine();
-        let labels: Vec<String> = steps.iter().map(|(p, _)| p.step.label()).collect();
-        let mut jobs: Vec<Box<dyn FnOnce() -> EvalResult<Dynamic> + '_>> = Vec::new();
-        for ((pending, body), fields) in steps.into_iter().zip(begun) {
-            let mut global = ctx.global_runtime_state().clone();
-            let mut scope = ctx.scope().clone();
-            jobs.push(Box::new(move || {
-                let mut caches = Caches::new();
-                let mut own = EvalContext::new(engine, &mut global, &mut caches, &mut scope, None);
-                self.run(&mut own, pending, fields, body)
-            }));
-        }
-        let mut deadlines = vec![None; labels.len()];
-        let turn = |i: usize, turn: Turn| match turn {
-            Turn::Begins => {
-                self.state.borrow_mut().current = Some(labels[i].clone());
-                self.interrupt.set_deadline(deadlines[i]);
-            }
-            Turn::Ends => {
-                deadlines[i] = self.interrupt.deadline();
-                self.interrupt.set_deadline(None);
-                self.state.borrow_mut().current = None;
-            }
-        };
-        self.aws
-            .run_fibers(jobs, turn)
-            .map_err(|e| runtime_error(e.message, Position::NONE))
-    }
-
-    /// Runs a begun step's body with its retries, and writes how it ended.
-    fn run(
-        &self,
-        ctx: &mut EvalContext,
-        pending: Pending,
-        fields: StepRef,
-        body: &Expression,
-    ) -> EvalResult<Dynamic> {
-        let label = pending.step.label();
-        let started = Instant::now();
-        let (result, attempts) = self.attempts(ctx, &label, &pending.options, body, &fields);
-        self.finish(pending, fields, result, attempts, started.elapsed(), body)
-    }
-
-    /// Writes that a step starts running; what its events say of it.
-    fn begin(&self, pending: &Pending) -> EvalResult<StepRef> {
-        let fields = self.step_ref(pending.position, &pending.step);
-        if pending.ad_hoc {
-            return Ok(fields);
-        }
-        let label = pending.step.label();
-        self.record(
-            Event::Started {
-                position: pending.position,
-                step: pending.step.clone(),
-            },
-            false,
-        )?;
-        self.output.event(OutputEvent::StepStarted {
-            step: fields.clone(),
-        });
-        self.output.detail(&format!("started {label}"));
-        Ok(fields)
-    }
-
-    /// Writes how a step that ran ended, and shows it.
-    fn finish(
-        &self,
-        pending: Pending,
-        fields: StepRef,
-        result: EvalResult<Dynamic>,
-        attempts: u32,
-        elapsed: Duration,
-        body: &Expression,
-    ) -> EvalResult<Dynamic> {
-        let Pending {
-            position,
-            step,
-            ad_hoc,
-            ..
-        } = pending;
-        let label = step.label();
-        if ad_hoc {
-            // The REPL: the body ran (with its retries and timeout) and nothing records it.
-            if result.is_ok() {
-                self.output.progress(&format!(
-                    "ran      {label} ({}; ad hoc, not journaled)",
-                    output::duration(elapsed)
-                ));
-            }
-            return result;
-        }
-        let result = result.and_then(|value| {
-            to_json(&value).map(|json| (value, json)).map_err(|why| {
-                runtime_error(
-                    format!("step {label:?} returned a value that {why}"),
-                    body.position(),
-                )
-            })
-        });
-
-        match result {
-            Ok((value, json)) => {
-                let (recorded, redactions) = self.secrets.encode(json);
-                let duration_ms = elapsed.as_secs_f64() * 1000.0;
-                self.record(
-                    Event::Completed {
-                        position,
-                        value: recorded,
-                        redactions,
-                        duration_ms,
-                        attempts,
-                    },
-                    true,
-                )?;
-                self.output
-                    .progress(&format!("done     {label} ({})", output::duration(elapsed)));
-                self.output.event(OutputEvent::StepCompleted {
-                    step: fields,
-                    duration_ms,
-                    attempts,
-                });
-                self.state.borrow_mut().counts.ran += 1;
-                Ok(value)
-            }
-            Err(error) if is_stop(&error, Stop::Interrupted) || is_token(&error, STOP_TOKEN) => {
-                if is_stop(&error, Stop::Interrupted) {
-                    self.record(Event::Interrupted { position }, true)?;
-                    self.output.progress(&format!("interrupted {label}"));
-                    self.output
-                        .event(OutputEvent::StepInterrupted { step: fields });
-                    let mut state = self.state.borrow_mut();
-                    state.stop = Some(Error::Interrupted(format!(
-                        "interrupted during step {label:?}; `runbook resume` runs it again"
-                    )));
-                }
-                Err(EvalAltResult::ErrorTerminated(STOP_TOKEN.into(), body.position()).into())
-            }
-            Err(error) => {
-                let diagnostic = errors::eval_diagnostic(&error, self);
-                let message = self.secrets.redact(&diagnostic.message);
-                let location = diagnostic.location.as_ref();
-                let recorded = RecordedError {
-                    message: message.clone(),
-                    line: location.map(|l| l.line),
-                    column: location.map(|l| l.column),
-                };
-                self.record(
-                    Event::Failed {
-                        position,
-                        error: recorded,
-                    },
-                    true,
-                )?;
-                self.output
-                    .progress(&format!("failed   {label} ({})", output::duration(elapsed)));
-                self.output.event(OutputEvent::StepFailed {
-                    step: fields,
-                    error: message,
-                    duration_ms: elapsed.as_secs_f64() * 1000.0,
-                });
-                self.state
-                    .borrow_mut()
-                    .failed_steps
-                    .push((label, diagnostic.message));
-                Err(error)
-            }
-        }
-    }
-
-    /// Runs the body, retrying as the options say. Returns the result and the attempts made.
-    fn attempts(
-        &self,
-        ctx: &mut EvalContext,
-        label: &str,
-        options: &StepOptions,
-        body: &Expression,
-        fields: &StepRef,
-    ) -> (EvalResult<Dynamic>, u32) {
-        let mut attempt = 1;
-        loop {
-            self.interrupt
-                .set_deadline(options.timeout.map(|t| Instant::now() + t));
-            let result = ctx.eval_expression_tree(body);
-            self.interrupt.set_deadline(None);
-            let error = match result {
-                Ok(value) => return (Ok(value), attempt),
-                Err(error) if is_stop(&error, Stop::TimedOut) => {
-                    let limit = options.timeout.unwrap_or_default();
-                    runtime_error(
-                        format!("step {label:?} timed out after {}", output::duration(limit)),
-                        error.position(),
-                    )
-                }
-                Err(error) if matches!(*error, EvalAltResult::ErrorTerminated(..)) => {
-                    return (Err(error), attempt)
-                }
-                Err(error) => error,
-            };
-            if attempt > options.retries {
-                return (Err(error), attempt);
-            }
-            let wait = options.backoff * 2u32.saturating_pow(attempt - 1);
-            let message = errors::eval_diagnostic(&error, self).message;
-            self.output.progress(&format!(
-                "retry    {label}: attempt {attempt} of {} failed ({message}); again in {}",
-                options.retries + 1,
-                output::duration(wait)
-            ));
-            self.output.event(OutputEvent::StepRetry {
-                step: fields.clone(),
-                attempt,
-                error: message,
-            });
-            if let Err(stop) = self.interrupt.sleep(wait) {
-                let stopped = EvalAltResult::ErrorTerminated(stop.token().into(), body.position());
-                return (Err(stopped.into()), attempt);
-            }
-            attempt += 1;
-        }
     }
 }
 

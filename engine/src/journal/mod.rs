@@ -104,8 +104,9 @@ impl Journal {
         self.dir.join(store::JOURNAL)
     }
 
-    /// Appends one record; `durable` makes it reach the disk before returning.
-    pub fn append(&mut self, event: Event, durable: bool) -> Result<()> {
+    /// Appends one record; a durable one (`Event::is_durable`) reaches the disk first.
+    pub fn append(&mut self, event: Event) -> Result<()> {
+        let durable = event.is_durable();
         let record = Record {
             seq: self.next_seq,
             at: now_rfc3339(),

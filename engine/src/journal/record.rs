@@ -72,6 +72,19 @@ pub enum Event {
     },
 }
 
+impl Event {
+    /// Whether the record must be on disk before the run goes on (fsync), decided here for
+    /// every writer. An outcome must: a step that completed is not run again, an undo that
+    /// ran is not run again, a claim keeps a resource its step's own. A start need not:
+    /// losing it only means its step or undo runs again, as it would after any crash.
+    pub fn is_durable(&self) -> bool {
+        !matches!(
+            self,
+            Event::Session { .. } | Event::Started { .. } | Event::UndoStarted { .. }
+        )
+    }
+}
+
 /// A step's identity: its name, how many steps of that name ran before it in the run, and a
 /// hash of its body's source text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
