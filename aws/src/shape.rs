@@ -278,6 +278,51 @@ pub const fn member(id: ShapeId<'static>, name: &'static str, index: usize) -> S
     Schema::new_member(id, ShapeType::Structure, name, index)
 }
 
+/// The statics of a structure or union the generated code reads and writes through: its id,
+/// its members' schemas and its own.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! shape_schema {
+    ($ns:literal # $name:literal [$n:literal] $kind:ident { $($i:literal $member:literal)* }) => {
+        const ID: ShapeId<'static> = ShapeId::from_parts(concat!($ns, "#", $name), $ns, $name);
+        #[allow(dead_code)] // A shape without members.
+        static MEMBERS: [Schema<'static>; $n] = [$(member(ID, $member, $i)),*];
+        static REFS: [&Schema<'static>; $n] = [$(&MEMBERS[$i]),*];
+        static SCHEMA: Schema<'static> = Schema::new_struct(ID, ShapeType::$kind, &REFS);
+    };
+}
+
+/// `ToShape` for a structure or union: written as a struct of `SCHEMA` whose members `body`
+/// writes, given the value and the serializer.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! write_members {
+    ($ty:path, |$value:ident, $s:ident| $body:block) => {
+        impl ToShape for $ty {
+            fn write(
+                &self,
+                m: &Schema<'_>,
+                s: &mut dyn ::aws_smithy_schema::serde::ShapeSerializer,
+            ) -> Result<(), ::aws_smithy_schema::serde::SerdeError> {
+                s.write_struct(m, &Shape(self))
+            }
+        }
+        impl ::aws_smithy_schema::serde::SerializableStruct for Shape<'_, $ty> {
+            fn schema(&self) -> &Schema<'_> {
+                &SCHEMA
+            }
+            #[allow(unused_variables)]
+            fn serialize_members(
+                &self,
+                $s: &mut dyn ::aws_smithy_schema::serde::ShapeSerializer,
+            ) -> Result<(), ::aws_smithy_schema::serde::SerdeError> {
+                let $value = self.0;
+                $body
+            }
+        }
+    };
+}
+
 /// `structure!(@read|@write|@both PATH = NAMESPACE # SHAPE [N] { INDEX FIELD SETTER "Member" [as ADAPTER]; ... })`
 #[macro_export]
 macro_rules! structure {
@@ -286,12 +331,7 @@ macro_rules! structure {
     }) => {
         const _: () = {
             use $crate::shape::*;
-            const ID: ShapeId<'static> =
-                ShapeId::from_parts(concat!($ns, "#", $name), $ns, $name);
-            #[allow(dead_code)] // A structure without members.
-            static MEMBERS: [Schema<'static>; $n] = [$(member(ID, $member, $i)),*];
-            static REFS: [&Schema<'static>; $n] = [$(&MEMBERS[$i]),*];
-            static SCHEMA: Schema<'static> = Schema::new_struct(ID, ShapeType::Structure, &REFS);
+            $crate::shape_schema!($ns # $name [$n] Structure { $($i $member)* });
             impl HasSchema for $ty {
                 const SCHEMA: &'static Schema<'static> = &SCHEMA;
             }
@@ -324,28 +364,10 @@ macro_rules! structure {
         }
     };
     (@write $ty:path, { $($i:literal $field:ident $setter:ident $(as $adapter:ident)?;)* }) => {
-        impl ToShape for $ty {
-            fn write(
-                &self,
-                m: &Schema<'_>,
-                s: &mut dyn ::aws_smithy_schema::serde::ShapeSerializer,
-            ) -> Result<(), ::aws_smithy_schema::serde::SerdeError> {
-                s.write_struct(m, &Shape(self))
-            }
-        }
-        impl ::aws_smithy_schema::serde::SerializableStruct for Shape<'_, $ty> {
-            fn schema(&self) -> &Schema<'_> {
-                &SCHEMA
-            }
-            #[allow(unused_variables)]
-            fn serialize_members(
-                &self,
-                s: &mut dyn ::aws_smithy_schema::serde::ShapeSerializer,
-            ) -> Result<(), ::aws_smithy_schema::serde::SerdeError> {
-                $($($adapter)?(&self.0.$field).write(&MEMBERS[$i], s)?;)*
-                Ok(())
-            }
-        }
+        $crate::write_members!($ty, |value, s| {
+            $($($adapter)?(&value.$field).write(&MEMBERS[$i], s)?;)*
+            Ok(())
+        });
     };
 }
 
@@ -357,12 +379,7 @@ macro_rules! union {
     }) => {
         const _: () = {
             use $crate::shape::*;
-            const ID: ShapeId<'static> =
-                ShapeId::from_parts(concat!($ns, "#", $name), $ns, $name);
-            #[allow(dead_code)] // A structure without members.
-            static MEMBERS: [Schema<'static>; $n] = [$(member(ID, $member, $i)),*];
-            static REFS: [&Schema<'static>; $n] = [$(&MEMBERS[$i]),*];
-            static SCHEMA: Schema<'static> = Schema::new_struct(ID, ShapeType::Union, &REFS);
+            $crate::shape_schema!($ns # $name [$n] Union { $($i $member)* });
             $crate::union!(@$mode $ty, { $($i $variant;)* });
         };
     };
@@ -390,30 +407,13 @@ macro_rules! union {
         }
     };
     (@write $ty:path, { $($i:literal $variant:ident;)* }) => {
-        impl ToShape for $ty {
-            fn write(
-                &self,
-                m: &Schema<'_>,
-                s: &mut dyn ::aws_smithy_schema::serde::ShapeSerializer,
-            ) -> Result<(), ::aws_smithy_schema::serde::SerdeError> {
-                s.write_struct(m, &Shape(self))
+        $crate::write_members!($ty, |value, s| {
+            type Union = $ty;
+            match value {
+                $(Union::$variant(value) => value.write(&MEMBERS[$i], s),)*
+                _ => Ok(()),
             }
-        }
-        impl ::aws_smithy_schema::serde::SerializableStruct for Shape<'_, $ty> {
-            fn schema(&self) -> &Schema<'_> {
-                &SCHEMA
-            }
-            fn serialize_members(
-                &self,
-                s: &mut dyn ::aws_smithy_schema::serde::ShapeSerializer,
-            ) -> Result<(), ::aws_smithy_schema::serde::SerdeError> {
-                type Union = $ty;
-                match self.0 {
-                    $(Union::$variant(value) => value.write(&MEMBERS[$i], s),)*
-                    _ => Ok(()),
-                }
-            }
-        }
+        });
     };
 }
 

@@ -104,7 +104,7 @@ fn eval(ctx: &mut EvalContext, inputs: &[Expression], runtime: &Runtime) -> Eval
     for (i, (member, inputs)) in members.iter().zip(&inputs).enumerate() {
         let call = step::call(ctx, inputs, &member.step.state, runtime)?;
         let body = call.body;
-        match runtime.enter(ctx, call.name, call.options, body, call.undo, call.site) {
+        match runtime.enter(ctx, call) {
             Ok(Entered::Value(value)) => values.push(Some(value)),
             Ok(Entered::Run(pending)) => {
                 to_run.push((i, pending, body));

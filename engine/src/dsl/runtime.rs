@@ -21,6 +21,7 @@ use super::errors;
 use super::params::Params;
 use super::secrets::Secrets;
 use super::source;
+use super::step::StepCall;
 use super::value::{from_json, to_json};
 use crate::aws::bridge::Bridge;
 use crate::aws::clients::AwsOptions;

@@ -70,14 +70,7 @@ fn eval(
     runtime: &Runtime,
 ) -> Result<Dynamic, Box<EvalAltResult>> {
     let call = call(ctx, inputs, state, runtime)?;
-    runtime.step(
-        ctx,
-        call.name,
-        call.options,
-        call.body,
-        call.undo,
-        call.site,
-    )
+    runtime.step(ctx, call)
 }
 
 /// A `step` expression's parts, its name and options evaluated.

@@ -5,16 +5,9 @@ use super::*;
 
 impl Runtime {
     /// Evaluates one `step` expression.
-    pub fn step(
-        &self,
-        ctx: &mut EvalContext,
-        name: String,
-        options: StepOptions,
-        body: &Expression,
-        undo: Option<&Expression>,
-        site: StepSite,
-    ) -> EvalResult<Dynamic> {
-        match self.enter(ctx, name, options, body, undo, site)? {
+    pub fn step(&self, ctx: &mut EvalContext, call: StepCall) -> EvalResult<Dynamic> {
+        let body = call.body;
+        match self.enter(ctx, call)? {
             Entered::Value(value) => Ok(value),
             Entered::Run(pending) => {
                 let fields = self.begin(&pending)?;

@@ -8,15 +8,14 @@ impl Runtime {
     /// Decides what a `step` expression does: replay its recorded value (or, for `destroy`,
     /// collect its undo), run, or stop the run (a divergence, a refused change, the end of a
     /// `destroy` replay). Takes the step's position in the run.
-    pub fn enter(
-        &self,
-        ctx: &mut EvalContext,
-        name: String,
-        options: StepOptions,
-        body: &Expression,
-        undo: Option<&Expression>,
-        site: StepSite,
-    ) -> EvalResult<Entered> {
+    pub fn enter(&self, ctx: &mut EvalContext, call: StepCall) -> EvalResult<Entered> {
+        let StepCall {
+            name,
+            options,
+            body,
+            undo,
+            site,
+        } = call;
         let pos = body.position();
         let (position, step, entry, mode) = {
             let mut state = self.state.borrow_mut();
