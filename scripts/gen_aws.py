@@ -49,35 +49,33 @@ SERVICES = [
     ("secretsmanager", "secretsmanager", "aws-sdk-secretsmanager"),
 ]
 
+def until(operation, argument, success, failures, each=False, more=()):
+    """A waiter polling `operation` until `argument` is `success` (for `each`, every element
+    of the list it gives), failing on any of `failures`."""
+    return {"delay": 15, "maxAttempts": 240, "operation": operation, "acceptors": [
+        {"matcher": "pathAll" if each else "path", "argument": argument,
+         "expected": success, "state": "success"},
+        *({"matcher": "pathAny" if each else "path", "argument": argument,
+           "expected": failure, "state": "failure"} for failure in failures),
+        *more,
+    ]}
+
+
 # botocore publishes no waiters for CodeBuild and CodePipeline, whose builds and executions
 # runbooks wait for most: these are written in its format (waiters-2.json) and generated the
 # same way, with the statuses the API references list.
 BY_HAND_WAITERS = {
     "codebuild": {
-        "BuildSucceeded": {
-            "delay": 15, "maxAttempts": 240, "operation": "BatchGetBuilds",
-            "acceptors": [
-                {"matcher": "pathAll", "argument": "builds[].buildStatus",
-                 "expected": "SUCCEEDED", "state": "success"},
-                *({"matcher": "pathAny", "argument": "builds[].buildStatus",
-                   "expected": status, "state": "failure"}
-                  for status in ("FAILED", "FAULT", "STOPPED", "TIMED_OUT")),
-                {"matcher": "path", "argument": "length(buildsNotFound[]) > `0`",
-                 "expected": True, "state": "failure"},
-            ],
-        },
+        "BuildSucceeded": until(
+            "BatchGetBuilds", "builds[].buildStatus", "SUCCEEDED",
+            ("FAILED", "FAULT", "STOPPED", "TIMED_OUT"), each=True,
+            more=[{"matcher": "path", "argument": "length(buildsNotFound[]) > `0`",
+                   "expected": True, "state": "failure"}]),
     },
     "codepipeline": {
-        "PipelineExecutionSucceeded": {
-            "delay": 15, "maxAttempts": 240, "operation": "GetPipelineExecution",
-            "acceptors": [
-                {"matcher": "path", "argument": "pipelineExecution.status",
-                 "expected": "Succeeded", "state": "success"},
-                *({"matcher": "path", "argument": "pipelineExecution.status",
-                   "expected": status, "state": "failure"}
-                  for status in ("Failed", "Stopped", "Superseded", "Cancelled")),
-            ],
-        },
+        "PipelineExecutionSucceeded": until(
+            "GetPipelineExecution", "pipelineExecution.status", "Succeeded",
+            ("Failed", "Stopped", "Superseded", "Cancelled")),
     },
 }
 
