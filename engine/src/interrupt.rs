@@ -17,16 +17,6 @@ pub enum Stop {
     TimedOut,
 }
 
-impl Stop {
-    /// The token carried by Rhai's termination error.
-    pub fn token(self) -> &'static str {
-        match self {
-            Stop::Interrupted => "runbook:interrupted",
-            Stop::TimedOut => "runbook:timeout",
-        }
-    }
-}
-
 #[derive(Default)]
 pub struct Interrupt {
     ctrl_c: Arc<AtomicBool>,

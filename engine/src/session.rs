@@ -12,7 +12,7 @@ use crate::aws::clients::AwsOptions;
 use crate::config;
 use crate::dsl::errors::eval_diagnostic;
 use crate::dsl::params::Params;
-use crate::dsl::runtime::{is_stop, is_token, Mode, Runtime, END_OF_REPLAY, UNDO_OF};
+use crate::dsl::runtime::{is_halt, Halt, Mode, Runtime, UNDO_OF};
 use crate::dsl::suggest::did_you_mean;
 use crate::dsl::{self, scan};
 use crate::error::{Error, Result};
@@ -116,14 +116,14 @@ impl Session {
             Ok(()) => Ok(()),
             Err(error) => match self.runtime.take_stop() {
                 Some(stop) => Err(stop),
-                None if is_token(&error, END_OF_REPLAY) => Ok(()),
+                None if is_halt(&error, Halt::EndOfReplay) => Ok(()),
                 None => Err(self.failure(&error)),
             },
         }
     }
 
     fn failure(&self, error: &EvalAltResult) -> Error {
-        if is_stop(error, Stop::Interrupted) {
+        if is_halt(error, Stop::Interrupted) {
             return Error::Interrupted("interrupted".into());
         }
         let diagnostic = eval_diagnostic(error, &self.runtime);
@@ -237,7 +237,7 @@ impl Session {
                     if let Some(stop) = self.runtime.take_stop() {
                         return Err(stop);
                     }
-                    if is_stop(&error, Stop::Interrupted) {
+                    if is_halt(&error, Stop::Interrupted) {
                         return Err(Error::Interrupted(format!(
                             "interrupted while undoing {:?}; run destroy again to go on",
                             undo.label

@@ -20,7 +20,7 @@ use crate::aws::services;
 use crate::aws::wait::{self, Ended};
 use crate::aws::waiter::Waiter;
 
-use super::runtime::{runtime_error, Runtime};
+use super::runtime::{runtime_error, Halt, Runtime};
 use crate::output;
 
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
@@ -40,9 +40,7 @@ pub fn register_region(engine: &mut Engine, runtime: &Rc<Runtime>) {
                 Ok(Some(region)) => Ok(region),
                 Ok(None) => Err(runtime_error(crate::aws::clients::NO_REGION, pos)),
                 Err(Failure::Aws(error)) => Err(runtime_error(error.message, pos)),
-                Err(Failure::Stopped(stop)) => {
-                    Err(EvalAltResult::ErrorTerminated(stop.token().into(), pos).into())
-                }
+                Err(Failure::Stopped(stop)) => Err(Halt::from(stop).at(pos)),
             }
         },
     );
@@ -160,9 +158,7 @@ fn run_wait(
         Err(Ended::Failure(Failure::Aws(error))) => {
             Err(raise(waiter.service, waiter.function, error, pos))
         }
-        Err(Ended::Failure(Failure::Stopped(stop))) => {
-            Err(EvalAltResult::ErrorTerminated(stop.token().into(), pos).into())
-        }
+        Err(Ended::Failure(Failure::Stopped(stop))) => Err(Halt::from(stop).at(pos)),
     }
 }
 
@@ -268,8 +264,6 @@ fn invoke(
     match result {
         Ok(document) => Ok(from_document(document)),
         Err(Failure::Aws(error)) => Err(raise(binding.service, binding.operation, error, pos)),
-        Err(Failure::Stopped(stop)) => {
-            Err(EvalAltResult::ErrorTerminated(stop.token().into(), pos).into())
-        }
+        Err(Failure::Stopped(stop)) => Err(Halt::from(stop).at(pos)),
     }
 }

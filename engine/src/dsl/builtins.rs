@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext};
 
-use super::runtime::{runtime_error, Runtime};
+use super::runtime::{runtime_error, Halt, Runtime};
 use crate::error::Error;
 
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
@@ -248,9 +248,7 @@ fn sleep(rt: &Runtime, ctx: &NativeCallContext, secs: f64) -> Result<()> {
     }
     rt.interrupt
         .sleep(Duration::from_secs_f64(secs))
-        .map_err(|stop| {
-            EvalAltResult::ErrorTerminated(stop.token().into(), ctx.call_position()).into()
-        })
+        .map_err(|stop| Halt::from(stop).at(ctx.call_position()))
 }
 
 fn write(

@@ -48,7 +48,7 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
         }
         interrupt
             .check()
-            .map(|stop| Dynamic::from(stop.token().to_string()))
+            .map(|stop| Dynamic::from(runtime::Halt::from(stop)))
     });
     engine.set_module_resolver(modules(&runtime.base_dir()));
     builtins::register(&mut engine, runtime);

@@ -24,7 +24,7 @@ use std::rc::Rc;
 use rhai::{CustomExpr, Dynamic, Engine, EvalAltResult, EvalContext, Expr, Expression};
 use rhai::{Position, Stmt};
 
-use super::runtime::{is_token, runtime_error, Entered, Runtime, END_OF_REPLAY, STOP_TOKEN};
+use super::runtime::{is_halt, runtime_error, Entered, Halt, Runtime};
 use super::step;
 
 type EvalResult<T> = Result<T, Box<EvalAltResult>>;
@@ -112,7 +112,7 @@ fn eval(ctx: &mut EvalContext, inputs: &[Expression], runtime: &Runtime) -> Eval
             }
             // `destroy`: a group's step may have failed while a later one completed; every
             // completed one is collected before the replay ends.
-            Err(end) if is_token(&end, END_OF_REPLAY) => {
+            Err(end) if is_halt(&end, Halt::EndOfReplay) => {
                 end_of_replay.get_or_insert(end);
                 values.push(None);
             }
@@ -134,8 +134,8 @@ fn eval(ctx: &mut EvalContext, inputs: &[Expression], runtime: &Runtime) -> Eval
                 Ok(value) => values[i] = Some(value),
                 // A stop (Ctrl-C, a journal that cannot be written) outranks a step's failure.
                 Err(error) => match &failure {
-                    Some(first) if is_token(first, STOP_TOKEN) => {}
-                    Some(_) if !is_token(&error, STOP_TOKEN) => {}
+                    Some(first) if is_halt(first, Halt::Stop) => {}
+                    Some(_) if !is_halt(&error, Halt::Stop) => {}
                     _ => failure = Some(error),
                 },
             }

@@ -42,8 +42,29 @@ type EvalResult<T> = Result<T, Box<EvalAltResult>>;
 /// How an undo action shows as the current step: `undo of <label>`.
 pub const UNDO_OF: &str = "undo of ";
 
-/// Why the script was stopped from inside (carried out by `EvalAltResult::ErrorTerminated`).
-pub const STOP_TOKEN: &str = "runbook:stop";
+/// Why evaluation is cut short: the value Rhai's termination error (`ErrorTerminated`)
+/// carries, so no error message is ever taken for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Halt {
+    /// Ctrl-C, or a step's timeout.
+    Stopped(Stop),
+    /// The runtime stopped the run; why is in its state (`take_stop`).
+    Stop,
+    /// A `destroy` replay reached the first step that never completed.
+    EndOfReplay,
+}
+
+impl Halt {
+    pub fn at(self, pos: Position) -> Box<EvalAltResult> {
+        EvalAltResult::ErrorTerminated(Dynamic::from(self), pos).into()
+    }
+}
+
+impl From<Stop> for Halt {
+    fn from(stop: Stop) -> Halt {
+        Halt::Stopped(stop)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -419,7 +440,7 @@ impl Runtime {
 
     pub fn stop(&self, error: Error, pos: Position) -> Box<EvalAltResult> {
         self.state.borrow_mut().stop = Some(error);
-        EvalAltResult::ErrorTerminated(STOP_TOKEN.into(), pos).into()
+        Halt::Stop.at(pos)
     }
 
     fn record(&self, event: Event) -> EvalResult<()> {
@@ -436,17 +457,16 @@ impl Runtime {
     }
 }
 
-/// The token that ends a `destroy` replay at the first step that never completed.
-pub const END_OF_REPLAY: &str = "runbook:end-of-replay";
-
 pub fn runtime_error(message: impl Into<String>, pos: Position) -> Box<EvalAltResult> {
     EvalAltResult::ErrorRuntime(Dynamic::from(message.into()), pos).into()
 }
 
-pub fn is_token(error: &EvalAltResult, token: &str) -> bool {
-    matches!(error, EvalAltResult::ErrorTerminated(t, _) if t.clone().into_string().ok().as_deref() == Some(token))
-}
-
-pub fn is_stop(error: &EvalAltResult, stop: Stop) -> bool {
-    is_token(error, stop.token())
+/// Whether `error` is the halt `halt` (`Halt::EndOfReplay`, `Stop::Interrupted`).
+pub fn is_halt(error: &EvalAltResult, halt: impl Into<Halt>) -> bool {
+    match error {
+        EvalAltResult::ErrorTerminated(value, _) => {
+            value.clone().try_cast::<Halt>() == Some(halt.into())
+        }
+        _ => false,
+    }
 }

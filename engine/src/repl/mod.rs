@@ -33,7 +33,7 @@ use crate::aws::clients::AwsOptions;
 use crate::aws::services::SERVICES;
 use crate::dsl::errors::{eval_diagnostic, parse_diagnostic};
 use crate::dsl::params::Params;
-use crate::dsl::runtime::{is_stop, Runtime};
+use crate::dsl::runtime::{is_halt, Runtime};
 use crate::dsl::value::to_json;
 use crate::dsl::{self};
 use crate::error::{exit, Result};
@@ -333,7 +333,7 @@ impl Repl {
                 Some(diagnostic) => self.output().diagnostic(diagnostic),
                 None => self.output().error(&stop.to_string()),
             }
-        } else if is_stop(error, Stop::Interrupted) {
+        } else if is_halt(error, Stop::Interrupted) {
             self.output()
                 .progress("interrupted: the call in flight was cancelled");
         } else {

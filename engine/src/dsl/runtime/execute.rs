@@ -162,8 +162,8 @@ impl Runtime {
                 self.state.borrow_mut().counts.ran += 1;
                 Ok(value)
             }
-            Err(error) if is_stop(&error, Stop::Interrupted) || is_token(&error, STOP_TOKEN) => {
-                if is_stop(&error, Stop::Interrupted) {
+            Err(error) if is_halt(&error, Stop::Interrupted) || is_halt(&error, Halt::Stop) => {
+                if is_halt(&error, Stop::Interrupted) {
                     self.record(Event::Interrupted { position })?;
                     self.output.progress(&format!("interrupted {label}"));
                     self.output
@@ -173,7 +173,7 @@ impl Runtime {
                         "interrupted during step {label:?}; `runbook resume` runs it again"
                     )));
                 }
-                Err(EvalAltResult::ErrorTerminated(STOP_TOKEN.into(), body.position()).into())
+                Err(Halt::Stop.at(body.position()))
             }
             Err(error) => {
                 let diagnostic = errors::eval_diagnostic(&error, self);

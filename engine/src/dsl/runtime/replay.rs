@@ -132,7 +132,7 @@ impl Runtime {
     }
 
     fn stop_with_end(&self, pos: Position) -> Box<EvalAltResult> {
-        EvalAltResult::ErrorTerminated(END_OF_REPLAY.into(), pos).into()
+        Halt::EndOfReplay.at(pos)
     }
 
     fn diagnostic_at(&self, site: &StepSite, message: String) -> Diagnostic {

@@ -21,7 +21,7 @@ impl Runtime {
             self.interrupt.set_deadline(None);
             let error = match result {
                 Ok(value) => return (Ok(value), attempt),
-                Err(error) if is_stop(&error, Stop::TimedOut) => {
+                Err(error) if is_halt(&error, Stop::TimedOut) => {
                     let limit = options.timeout.unwrap_or_default();
                     runtime_error(
                         format!("step {label:?} timed out after {}", output::duration(limit)),
@@ -49,8 +49,7 @@ impl Runtime {
                 error: message,
             });
             if let Err(stop) = self.interrupt.sleep(wait) {
-                let stopped = EvalAltResult::ErrorTerminated(stop.token().into(), body.position());
-                return (Err(stopped.into()), attempt);
+                return (Err(Halt::from(stop).at(body.position())), attempt);
             }
             attempt += 1;
         }
