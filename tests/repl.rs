@@ -223,7 +223,7 @@ fn run_attaches_a_finished_setup_runs_params_and_step_values() {
     );
     ran.status(0)
         .stdout_has("run setup-1 (done): step -> variable\n")
-        .stdout_has("  account_id               \"account id\" (line 67, completed)\n")
+        .stdout_has("  account_id               \"account id\" (line 67, done)\n")
         .stdout_has("params as variables: region, security_groups, stand_in_push, subnets\n");
     let arns = boto3(
         "print(client('codecommit').get_repository(repositoryName='example_2022_1126')\

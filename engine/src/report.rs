@@ -6,7 +6,9 @@ use serde_json::{json, Value};
 
 use crate::dsl::scan::{self, StaticStep, StepName};
 use crate::error::Result;
-use crate::journal::{Outcome, ReplayIndex, RunMeta, RunStatus, StepEntry, Store, UndoState};
+use crate::journal::{
+    Outcome, ReplayIndex, RunMeta, RunStatus, StepEntry, StepStatus, Store, UndoState,
+};
 use crate::output::{self, Output};
 use crate::session::{display_name, Session};
 
@@ -70,21 +72,6 @@ pub fn runs(store: &Store, output: &Output) -> Result<()> {
     Ok(())
 }
 
-/// A step's state; in a destroyed run, a completed step that was not undone was kept
-/// (no undo block, or what it claimed was adopted).
-fn entry_status(entry: &StepEntry, destroyed: bool) -> &'static str {
-    match (&entry.undo, &entry.outcome) {
-        (UndoState::Completed, _) => "undone",
-        (UndoState::Failed(_), _) => "undo-failed",
-        (UndoState::Started, _) => "undoing",
-        (_, Outcome::Completed { .. }) if destroyed => "kept",
-        (_, Outcome::Completed { .. }) => "done",
-        (_, Outcome::Failed(_)) => "failed",
-        (_, Outcome::Interrupted) => "interrupted",
-        (_, Outcome::Started) => "started",
-    }
-}
-
 pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
     let contents = store.read(id)?;
     let meta = &contents.meta;
@@ -109,7 +96,7 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
             .map(|(position, e)| {
                 let mut step = json!({
                     "position": position, "name": e.step.name, "occurrence": e.step.occurrence,
-                    "file": e.step.file, "line": e.step.line, "status": entry_status(e, destroyed),
+                    "file": e.step.file, "line": e.step.line, "status": e.status(destroyed).as_str(),
                     "made": owned(e, false), "adopted": owned(e, true),
                 });
                 match &e.outcome {
@@ -171,7 +158,7 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
         };
         output.stdout(&format!(
             "  {:11}  {}  line {}  {detail}",
-            entry_status(entry, destroyed),
+            entry.status(destroyed).as_str(),
             entry.step.label(),
             entry.step.line
         ));
@@ -204,9 +191,9 @@ fn plan_status(
     step: &StaticStep,
     literals: &[&str],
     index: Option<&ReplayIndex>,
-) -> (&'static str, usize) {
+) -> (StepStatus, usize) {
     let Some(index) = index else {
-        return ("pending", 0);
+        return (StepStatus::Pending, 0);
     };
     let entries: Vec<&StepEntry> = match &step.name {
         StepName::Literal(name) => index
@@ -232,16 +219,16 @@ fn plan_status(
     };
     let completed: Vec<&&StepEntry> = entries.iter().filter(|e| e.is_completed()).collect();
     let status = if completed.iter().any(|e| e.step.hash != step.hash) {
-        "changed"
+        StepStatus::Changed
     } else if !completed.is_empty() && completed.len() == entries.len() {
-        "done"
+        StepStatus::Done
     } else if entries
         .iter()
         .any(|e| matches!(e.outcome, Outcome::Failed(_)))
     {
-        "failed"
+        StepStatus::Failed
     } else {
-        "pending"
+        StepStatus::Pending
     };
     (status, completed.len())
 }
@@ -267,7 +254,7 @@ pub fn plan(store: &Store, session: &Session, output: &Output) -> Result<()> {
             StepName::Computed(_) => None,
         })
         .collect();
-    let rows: Vec<(&StaticStep, &str, usize)> = steps
+    let rows: Vec<(&StaticStep, StepStatus, usize)> = steps
         .iter()
         .map(|s| {
             let (status, times) = plan_status(s, &literals, index.as_ref());
@@ -282,7 +269,7 @@ pub fn plan(store: &Store, session: &Session, output: &Output) -> Result<()> {
                     StepName::Literal(n) => (n.clone(), false),
                     StepName::Computed(text) => (text.clone(), true),
                 };
-                json!({ "name": name, "computed": computed, "line": s.line, "status": status,
+                json!({ "name": name, "computed": computed, "line": s.line, "status": status.as_str(),
                         "recorded": times, "function": s.function })
             })
             .collect();
@@ -334,7 +321,7 @@ pub fn plan(store: &Store, session: &Session, output: &Output) -> Result<()> {
         output.stdout(&format!(
             "{:>4}  {:8} {name}{repeat}  (line {}{within}){adopted}",
             i + 1,
-            status,
+            status.as_str(),
             step.line
         ));
     }

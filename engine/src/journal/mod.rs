@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 pub use record::{Event, RecordedError, RedactedPart, Redaction, StepId};
-pub use replay::{Outcome, ReplayIndex, StepEntry, UndoState};
+pub use replay::{Outcome, ReplayIndex, StepEntry, StepStatus, UndoState};
 pub use store::{RunContents, RunMeta, RunStatus, Store, TornTail};
 
 use crate::error::{Error, Result};

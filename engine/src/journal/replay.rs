@@ -41,6 +41,57 @@ impl StepEntry {
     pub fn is_completed(&self) -> bool {
         matches!(self.outcome, Outcome::Completed { .. })
     }
+
+    /// Its state, as `status` and the REPL name it. In a destroyed run a completed step
+    /// that was not undone was kept (no undo block, or what it claimed was adopted).
+    pub fn status(&self, destroyed: bool) -> StepStatus {
+        match (&self.undo, &self.outcome) {
+            (UndoState::Completed, _) => StepStatus::Undone,
+            (UndoState::Failed(_), _) => StepStatus::UndoFailed,
+            (UndoState::Started, _) => StepStatus::Undoing,
+            (_, Outcome::Completed { .. }) if destroyed => StepStatus::Kept,
+            (_, Outcome::Completed { .. }) => StepStatus::Done,
+            (_, Outcome::Failed(_)) => StepStatus::Failed,
+            (_, Outcome::Interrupted) => StepStatus::Interrupted,
+            (_, Outcome::Started) => StepStatus::Started,
+        }
+    }
+}
+
+/// The one set of words for a step's state: `status`, `plan`, the REPL and the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    /// Started, and the process died before an outcome was written.
+    Started,
+    Done,
+    Failed,
+    Interrupted,
+    Undoing,
+    Undone,
+    UndoFailed,
+    /// Left in place by `destroy`.
+    Kept,
+    /// `plan`: done, but with a body that has changed since.
+    Changed,
+    /// `plan`: not done yet.
+    Pending,
+}
+
+impl StepStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::Started => "started",
+            StepStatus::Done => "done",
+            StepStatus::Failed => "failed",
+            StepStatus::Interrupted => "interrupted",
+            StepStatus::Undoing => "undoing",
+            StepStatus::Undone => "undone",
+            StepStatus::UndoFailed => "undo-failed",
+            StepStatus::Kept => "kept",
+            StepStatus::Changed => "changed",
+            StepStatus::Pending => "pending",
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone)]

@@ -78,7 +78,7 @@ pub fn attach(contents: &RunContents, runtime: &Runtime) -> Attached {
     let mut steps = Vec::new();
     for entry in index.entries() {
         let label = entry.step.label();
-        let (status, value) = match &entry.outcome {
+        let value = match &entry.outcome {
             Outcome::Completed {
                 value, redactions, ..
             } => {
@@ -92,12 +92,11 @@ pub fn attach(contents: &RunContents, runtime: &Runtime) -> Attached {
                     ));
                     value.clone()
                 });
-                ("completed", Some(value))
+                Some(value)
             }
-            Outcome::Failed(_) => ("failed", None),
-            Outcome::Interrupted => ("interrupted", None),
-            Outcome::Started => ("started", None),
+            _ => None,
         };
+        let status = entry.status(false).as_str();
         let variable = value.map(|value| {
             let name = unique(identifier(&label), &variables);
             variables.push((name.clone(), value));
