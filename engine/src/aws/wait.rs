@@ -70,12 +70,19 @@ pub fn wait(
         };
         let verdict = waiter.judge(&answer);
         let elapsed = started.elapsed();
-        let (state, done) = match (&verdict, &answer) {
-            (Verdict::Matched { state, found, .. }, _) => (found.clone(), *state != State::Retry),
-            (Verdict::Pending, Ok(answer)) => (waiter.progress(answer), false),
-            (_, Err(error)) => (error.code.clone(), true),
-            (Verdict::Unexpected, Ok(_)) => unreachable!("a successful answer is never unexpected"),
+        let state = match (&verdict, &answer) {
+            (Verdict::Matched { found, .. }, _) => found.clone(),
+            (_, Ok(answer)) => waiter.progress(answer),
+            (_, Err(error)) => error.code.clone(),
         };
+        let done = !matches!(
+            verdict,
+            Verdict::Pending
+                | Verdict::Matched {
+                    state: State::Retry,
+                    ..
+                }
+        );
         output.event(Event::Wait {
             what: what.clone(),
             state: state.clone(),
@@ -86,16 +93,22 @@ pub fn wait(
             spinner.set_message(format!("{what}: {state} ({})", output::duration(elapsed)));
             spinner.tick();
         }
-        match verdict {
-            Verdict::Matched {
-                state: State::Success,
-                ..
-            } => break Ok(answer.unwrap_or(Document::Null)),
-            Verdict::Matched {
-                state: State::Failure,
-                expected,
-                found,
-            } => {
+        match (verdict, answer) {
+            (
+                Verdict::Matched {
+                    state: State::Success,
+                    ..
+                },
+                answer,
+            ) => break Ok(answer.unwrap_or(Document::Null)),
+            (
+                Verdict::Matched {
+                    state: State::Failure,
+                    expected,
+                    found,
+                },
+                _,
+            ) => {
                 break Err(Ended::Failed {
                     error: CallError::new(
                         "WaitFailed",
@@ -104,19 +117,15 @@ pub fn wait(
                     expected,
                 })
             }
-            Verdict::Unexpected => {
-                break Err(
-                    Failure::Aws(answer.expect_err("an unexpected answer is an error")).into(),
-                )
-            }
-            Verdict::Matched { .. } | Verdict::Pending if elapsed >= timeout => {
+            (Verdict::Unexpected, Err(error)) => break Err(Failure::Aws(error).into()),
+            _ if elapsed >= timeout => {
                 break Err(Failure::Aws(CallError::new(
                     "WaitTimeout",
                     format!("{what}: still {state} after {}", output::duration(elapsed)),
                 ))
                 .into())
             }
-            Verdict::Matched { .. } | Verdict::Pending => {}
+            _ => {}
         }
         let pause = interval
             .min(timeout.saturating_sub(elapsed))
