@@ -219,7 +219,9 @@ fn run_attaches_a_finished_setup_runs_params_and_step_values() {
     let ran = t.run_stdin(
         &["repl", "--run", "setup-1"],
         ":steps\ncodecommit_repository.Arn\necr_repository.repositoryArn\nsubnets\n\
-         param(\"repo\", \"other\")\n",
+         param(\"repo\", \"other\")\n\
+         let first = subnets.split(\",\")[0]; // a read\n\
+         :save attached.rhai\n",
     );
     ran.status(0)
         .stdout_has("run setup-1 (done): step -> variable\n")
@@ -240,6 +242,39 @@ fn run_attaches_a_finished_setup_runs_params_and_step_values() {
         "{}",
         ran.stdout
     );
+    // The run's values the inputs read come first, params as params, so the file stands
+    // alone; those they do not read (account_id) stay out.
+    let saved = t.read("attached.rhai");
+    let values = saved
+        .split_once("// Values from run setup-1:\n")
+        .map(|(_, rest)| rest)
+        .unwrap_or_else(|| panic!("{saved}"));
+    let defined: Vec<&str> = values
+        .lines()
+        .filter_map(|line| line.strip_prefix("let "))
+        .map(|line| line.split(' ').next().unwrap_or(line))
+        .collect();
+    assert_eq!(
+        defined,
+        [
+            "subnets",
+            "codecommit_repository",
+            "ecr_repository",
+            "first"
+        ],
+        "{saved}"
+    );
+    assert!(
+        saved.contains(&format!("let subnets = param(\"subnets\", \"{subnet}\");")),
+        "{saved}"
+    );
+    assert!(
+        saved.ends_with("let first = subnets.split(\",\")[0];\n// a read\n"),
+        "{saved}"
+    );
+    t.run(&["exec", "attached.rhai"])
+        .status(0)
+        .stderr_has("run attached-1 done: 0 ran, 0 replayed");
 }
 
 fn terminal(t: &Test, args: &[&str]) -> Pty {

@@ -22,7 +22,8 @@ impl Lines {
         Lines { text, starts }
     }
 
-    fn offset(&self, pos: Position) -> Option<usize> {
+    /// The byte offset of `pos`.
+    pub fn offset(&self, pos: Position) -> Option<usize> {
         let (line, column) = (pos.line()?, pos.position()?);
         let start = *self.starts.get(line.checked_sub(1)?)?;
         let rest = &self.text[start..];

@@ -1,7 +1,7 @@
 //! A forgiving lexer for REPL input: enough of Rhai's tokens to tell where the cursor is (in
-//! a string, at a map key, after `module::`), to split input into statements and to find the
-//! calls it makes. It never fails: an unterminated string or comment runs to the end, and
-//! Rhai's own parser stays the judge of what is valid.
+//! a string, at a map key, after `module::`) and where a statement's last token ends, which
+//! Rhai's parser does not record. It never fails: an unterminated string or comment runs to
+//! the end, and Rhai's own parser stays the judge of what is valid.
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
@@ -29,10 +29,6 @@ pub struct Token {
 impl Token {
     pub fn text<'a>(&self, source: &'a str) -> &'a str {
         &source[self.start..self.end]
-    }
-
-    pub fn is_word(&self, source: &str, word: &str) -> bool {
-        self.kind == Kind::Word && self.text(source) == word
     }
 }
 

@@ -22,8 +22,8 @@ impl ScriptFn {
 pub struct LibraryModule {
     pub alias: String,
     pub functions: Vec<ScriptFn>,
-    /// The module's source, to learn which of its functions change the world.
-    pub text: String,
+    /// The module itself, to learn which of its functions change the world.
+    pub module: Shared<Module>,
 }
 
 pub fn functions_of(module: &Module) -> Vec<ScriptFn> {
@@ -63,21 +63,16 @@ pub fn import_all(engine: &mut Engine, base_dir: &Path) -> (Vec<LibraryModule>, 
         .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
         .filter_map(|p| {
             let alias = p.file_stem()?.to_string_lossy().into_owned();
-            let text = std::fs::read_to_string(&p).unwrap_or_default();
-            Some((alias, p.display().to_string(), text))
+            Some((alias, p.display().to_string()))
         })
         .collect();
-    for (alias, text) in stdlib::EMBEDDED {
-        if !files.iter().any(|(name, ..)| name == alias) {
-            files.push((
-                alias.to_string(),
-                stdlib::display_name(alias),
-                text.to_string(),
-            ));
+    for (alias, _) in stdlib::EMBEDDED {
+        if !files.iter().any(|(name, _)| name == alias) {
+            files.push((alias.to_string(), stdlib::display_name(alias)));
         }
     }
     files.sort();
-    for (alias, shown, text) in files {
+    for (alias, shown) in files {
         let resolved: Result<Shared<Module>, _> =
             engine
                 .module_resolver()
@@ -87,7 +82,7 @@ pub fn import_all(engine: &mut Engine, base_dir: &Path) -> (Vec<LibraryModule>, 
                 modules.push(LibraryModule {
                     alias: alias.clone(),
                     functions: functions_of(&module),
-                    text,
+                    module: module.clone(),
                 });
                 engine.register_static_module(alias, module);
             }

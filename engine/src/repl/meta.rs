@@ -5,7 +5,6 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::lex::{lex, Kind};
 use super::skeleton::literal;
 use super::Repl;
 use crate::aws::examples::example;
@@ -247,16 +246,11 @@ fn steps(repl: &Repl) {
 
 /// The attached run's variables the saved inputs use, defined first so the file stands
 /// alone: params as `param(name, value)`, step values as literals.
-fn prelude(repl: &Repl, body: &str) -> Vec<String> {
+fn prelude(repl: &Repl) -> Vec<String> {
     let Some(attached) = &repl.attached else {
         return Vec::new();
     };
-    let tokens = lex(body);
-    let used = |name: &str| {
-        tokens
-            .iter()
-            .any(|t| t.kind == Kind::Word && t.text(body) == name)
-    };
+    let used = |name: &str| repl.saved.iter().any(|s| s.variables.contains(name));
     let mut lines = Vec::new();
     for (variable, value) in &attached.variables {
         if !used(variable) {
@@ -287,11 +281,8 @@ fn count(n: usize, what: &str) -> String {
 }
 
 fn save(repl: &Repl, path: &Path) {
-    let body = repl.saved.join("\n");
-    let steps = lex(&body)
-        .iter()
-        .filter(|t| t.is_word(&body, "step"))
-        .count();
+    let body: Vec<&str> = repl.saved.iter().map(|s| s.text.as_str()).collect();
+    let steps: usize = repl.saved.iter().map(|s| s.steps).sum();
     let mut text = vec![
         "// Saved from `runbook repl`: each input that changed the world is a step. Review the"
             .to_string(),
@@ -299,8 +290,8 @@ fn save(repl: &Repl, path: &Path) {
             .to_string(),
         String::new(),
     ];
-    text.extend(prelude(repl, &body));
-    text.push(body);
+    text.extend(prelude(repl));
+    text.push(body.join("\n"));
     let mut text = text.join("\n");
     text.push('\n');
     let output = repl.output();

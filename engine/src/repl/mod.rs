@@ -44,7 +44,7 @@ use attach::{attach, Attached};
 use helper::{Helper, Known};
 use library::LibraryModule;
 use resources::ResourceNames;
-use skeleton::{Mutators, Skeleton};
+use skeleton::{Mutators, Saved, Skeleton};
 
 pub struct Repl {
     pub runtime: Rc<Runtime>,
@@ -54,7 +54,7 @@ pub struct Repl {
     functions: AST,
     inputs: usize,
     /// Each successful input as it goes into `:save`'s runbook.
-    pub saved: Vec<String>,
+    pub saved: Vec<Saved>,
     pub skeleton: Skeleton,
     pub attached: Option<Attached>,
     pub library: Rc<Vec<LibraryModule>>,
@@ -115,6 +115,8 @@ pub fn run(
     ));
     runtime.ad_hoc();
     let mut engine = dsl::engine(&runtime);
+    // Inputs stay as typed, so `:save` sees every statement and call the operator wrote.
+    engine.set_optimization_level(rhai::OptimizationLevel::None);
     crate::dsl::aws_modules::register_services(&mut engine, &runtime, &SERVICES);
     let (library, problems) = library::import_all(&mut engine, &base_dir);
     for problem in problems {
@@ -122,7 +124,7 @@ pub fn run(
     }
     let mut mutators = Mutators::default();
     for module in &library {
-        mutators.learn(Some(&module.alias), &module.text);
+        mutators.learn(Some(&module.alias), &module.module);
     }
     let attached = contents.as_ref().map(|c| attach(c, &runtime));
     let mut scope = Scope::new();
@@ -306,7 +308,7 @@ impl Repl {
             .eval_ast_with_scope::<Dynamic>(&mut self.scope, &main);
         self.runtime.interrupt.clear();
         // A failed input may have changed things before it failed.
-        if self.skeleton.mutators.mutates(text) {
+        if self.skeleton.mutators.mutates(&ast) {
             self.resources.forget();
         }
         let value = match result {
@@ -320,8 +322,8 @@ impl Repl {
         main.clear_statements();
         self.functions = main;
         dsl::keep_imports(&mut self.engine, &ast);
-        self.skeleton.mutators.learn(None, text);
-        let saved = self.skeleton.input(text);
+        self.skeleton.mutators.learn(None, ast.shared_lib());
+        let saved = self.skeleton.input(&ast, text);
         self.saved.push(saved);
         self.refresh_known();
         Some(value)
@@ -391,7 +393,7 @@ impl Repl {
         }
         if loaded {
             if let Some(last) = self.saved.last_mut() {
-                *last = format!("// :load {name}\n{last}");
+                last.text = format!("// :load {name}\n{}", last.text);
             }
             self.output().progress(&format!("loaded {name}"));
         }
