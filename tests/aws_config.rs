@@ -10,12 +10,6 @@ const REGION_SCRIPT: &str = "let region = param(\"region\", aws_region());\n\
     step \"then\" { if file_exists(\"stop\") { fail(\"stopped\") } aws_region() }\n";
 
 /// The value of step `position` of `run`, from `status --json`.
-fn value(t: &Test, run: &str, position: usize) -> serde_json::Value {
-    let status = t.run(&["status", run, "--json"]);
-    let status: serde_json::Value = serde_json::from_str(&status.stdout).expect("status --json");
-    status["steps"][position]["value"].clone()
-}
-
 #[test]
 fn the_region_param_and_the_clients_region_are_one_value_pinned_with_the_run() {
     let (_guard, t) = aws_test();
@@ -28,18 +22,18 @@ fn the_region_param_and_the_clients_region_are_one_value_pinned_with_the_run() {
         .stdout_has("params:  region=\"ap-northeast-1\"");
     let first = serde_json::json!({ "account": "123456789012", "clients": "ap-northeast-1",
                                     "param": "ap-northeast-1" });
-    assert_eq!(value(&t, "where-1", 0), first);
+    assert_eq!(t.step_value("where-1", 0), first);
     // A resume in a shell set to another region still works in the run's region.
     std::fs::remove_file(t.path("stop")).expect("remove stop");
     t.run_with_env(&["resume", "where-1"], &[("AWS_REGION", "eu-west-1")])
         .status(0);
-    assert_eq!(value(&t, "where-1", 1), "ap-northeast-1");
+    assert_eq!(t.step_value("where-1", 1), "ap-northeast-1");
 
     // Given: the clients are built for it; a --region that says otherwise is refused.
     t.run(&["exec", "where.rhai", "--param", "region=us-east-1"])
         .status(0);
-    assert_eq!(value(&t, "where-2", 0)["clients"], "us-east-1");
-    assert_eq!(value(&t, "where-2", 0)["param"], "us-east-1");
+    assert_eq!(t.step_value("where-2", 0)["clients"], "us-east-1");
+    assert_eq!(t.step_value("where-2", 0)["param"], "us-east-1");
     t.run(&[
         "--region",
         "eu-west-1",
@@ -194,7 +188,7 @@ fn aws_ca_bundle_is_the_authority_tls_trusts() {
         &[("AWS_ENDPOINT_URL", &endpoint), ("AWS_CA_BUNDLE", &ca)],
     )
     .status(0);
-    assert_eq!(value(&t, "who-1", 0), "123456789012");
+    assert_eq!(t.step_value("who-1", 0), "123456789012");
     // Without the bundle, the test authority is nobody TLS trusts.
     t.run_with_env(&["exec", "who.rhai"], &[("AWS_ENDPOINT_URL", &endpoint)])
         .status(1)

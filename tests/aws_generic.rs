@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::emulator::{aws_test, boto3, vpc};
+use crate::emulator::{aws_test, boto3, network};
 
 /// A role CodePipeline may assume in moto (which wants the service as a single string).
 fn pipeline_role() {
@@ -14,22 +14,10 @@ fn pipeline_role() {
     );
 }
 
-/// A VPC with a subnet and a security group, as `--param` arguments.
-fn network() -> Vec<String> {
-    let (subnet, group) = vpc();
-    let ids = [subnet, group];
-    vec![
-        "--param".into(),
-        format!("subnet={}", ids[0]),
-        "--param".into(),
-        format!("sg={}", ids[1]),
-    ]
-}
-
 #[test]
 fn ecs_task_definition_round_trips_and_a_service_becomes_stable() {
     let (_guard, t) = aws_test();
-    let network = network();
+    let network = network("subnet", "sg");
     let args: Vec<&str> = network.iter().map(String::as_str).collect();
     let value = t.value_of(
         r#"

@@ -19,25 +19,30 @@ fn destroy_calls_every_undo_once_newest_first_with_the_recorded_value() {
     t.write("setup.rhai", SCRIPT);
     t.run(&["exec", "setup.rhai", "--param", "prefix=x"])
         .status(0);
-    t.run(&["destroy", "setup-1"])
-        .status(0)
-        .stderr_has("kept     note (no undo block: left in place)")
-        .stderr_has("run setup-1 destroyed: 3 undone, 1 left in place");
+    t.run(&["destroy", "setup-1"]).status(0).stderr_is(
+        "run setup-1 (destroy setup.rhai)\n\
+         undone   create c (<time>)\n\
+         undone   create b (<time>)\n\
+         kept     note (no undo block: left in place)\n\
+         undone   create a (<time>)\n\
+         run setup-1 destroyed: 3 undone, 1 left in place (<time>)\n",
+    );
     assert_eq!(t.read("undo.log"), "x-a+x-b\nx-b\nx-a\n");
     t.run(&["status", "setup-1"])
         .status(0)
         .stdout_has("run setup-1: destroyed");
     t.run(&["destroy", "setup-1"])
         .status(0)
-        .stderr_has("run setup-1 is already destroyed");
+        .stderr_is("run setup-1 is already destroyed\n");
     assert_eq!(
         t.read("undo.log"),
         "x-a+x-b\nx-b\nx-a\n",
         "a second destroy undoes nothing"
     );
-    t.run(&["resume", "setup-1"])
-        .status(4)
-        .stderr_has("cannot be resumed");
+    t.run(&["resume", "setup-1"]).status(4).stderr_is(
+        "error: run setup-1 is being or has been destroyed: it cannot be resumed \
+         (start a new run with `runbook exec`)\n",
+    );
 }
 
 #[test]
@@ -93,22 +98,33 @@ step "second" { 2 } undo |v| { if !file_exists("fixed") { fail("cannot delete") 
 "#,
     );
     t.run(&["exec", "undo.rhai"]).status(0);
-    t.run(&["destroy", "undo-1"])
-        .status(1)
-        .stderr_has("error: cannot delete\n")
-        .stderr_has("--> undo.rhai:3:59")
-        .stderr_has("= step: undo of second")
-        .stderr_has("`runbook destroy undo-1` goes on")
-        .stderr_has("error: 1 undo action failed; the rest of the run is undone");
+    t.run(&["destroy", "undo-1"]).status(1).stderr_is(
+        "run undo-1 (destroy undo.rhai)\n\
+         failed   undo of second: cannot delete\n\
+         undone   first (<time>)\n\
+         run undo-1 destroying: 1 undone, 0 left in place (<time>)\n\
+         error: cannot delete\n \
+         --> undo.rhai:3:59\n  \
+         |\n\
+         3 | step \"second\" { 2 } undo |v| { if !file_exists(\"fixed\") { fail(\"cannot delete\") } };\n  \
+         |                                                           ^\n  \
+         = step: undo of second\n  \
+         = note: fix the cause, then `runbook destroy undo-1` goes on\n\
+         error: 1 undo action failed; the rest of the run is undone. Fix the cause and run \
+         `runbook destroy` again: it retries only what is left\n",
+    );
     // The older step's undo ran although the newer one failed.
     assert_eq!(t.read("undo.log"), "first");
     t.run(&["status", "undo-1"])
         .status(0)
         .stdout_has("run undo-1: destroying");
     t.write("fixed", "");
-    t.run(&["destroy", "undo-1"])
-        .status(0)
-        .stderr_has("undone   first (already)");
+    t.run(&["destroy", "undo-1"]).status(0).stderr_is(
+        "run undo-1 (destroy undo.rhai)\n\
+         undone   second (<time>)\n\
+         undone   first (already)\n\
+         run undo-1 destroyed: 2 undone, 0 left in place (<time>)\n",
+    );
     assert_eq!(t.read("undo.log"), "first", "not undone twice");
 }
 

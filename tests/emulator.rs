@@ -222,3 +222,14 @@ pub fn vpc() -> (String, String) {
         ids.next().expect("a group id"),
     )
 }
+
+/// A new `vpc()` as the `--param`s a runbook takes it by: `subnet` and `group` name them.
+pub fn network(subnet: &str, group: &str) -> Vec<String> {
+    let (subnet_id, group_id) = vpc();
+    vec![
+        "--param".into(),
+        format!("{subnet}={subnet_id}"),
+        "--param".into(),
+        format!("{group}={group_id}"),
+    ]
+}

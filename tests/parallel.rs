@@ -1,17 +1,9 @@
 //! `parallel { ... }`: steps run at once, with every guarantee serial steps have.
 
-use serde_json::Value;
-
 use crate::test::Test;
 
-fn status_json(t: &Test, run: &str) -> Value {
-    let ran = t.run(&["status", run, "--json"]);
-    ran.status(0);
-    serde_json::from_str(&ran.stdout).expect("status --json prints JSON")
-}
-
 fn step_statuses(t: &Test, run: &str) -> Vec<(String, String)> {
-    status_json(t, run)["steps"]
+    t.status_of(run)["steps"]
         .as_array()
         .unwrap()
         .iter()
@@ -46,10 +38,7 @@ step "after" { [slow, quick, n] }
         "slow+ quick+ quick- slow- ",
         "quick started while slow slept, and ended first"
     );
-    assert_eq!(
-        status_json(&t, "group-1")["steps"][3]["value"],
-        serde_json::json!([11, 2, 10])
-    );
+    assert_eq!(t.step_value("group-1", 3), serde_json::json!([11, 2, 10]));
 
     // Journaled one by one at the positions the steps are written in.
     let started: Vec<(String, u64)> = ran
@@ -121,7 +110,7 @@ step "after" { append_file("count-after", "x"); fast + slow + other }
     ] {
         assert_eq!(t.read(&format!("count-{file}")), runs, "runs of {file}");
     }
-    let status = status_json(&t, "group-1");
+    let status = t.status_of("group-1");
     assert_eq!(status["status"], "done");
     assert_eq!(status["steps"][4]["value"], 2 + 3 + 4);
 }

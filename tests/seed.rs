@@ -2,7 +2,7 @@
 //! project's stdlib, run by the real binary against the emulator and checked from outside
 //! with boto3.
 
-use crate::emulator::{account, aws_test, boto3, vpc};
+use crate::emulator::{self, account, aws_test, boto3, vpc};
 use crate::test::{Ran, Test};
 
 /// The runbooks, their assets and the stdlib, laid out as in the repository.
@@ -30,16 +30,9 @@ pub fn project(t: &Test) {
 /// Setup's params on the emulator: a VPC, a subnet and a security group made with boto3,
 /// and the stand-in image push (moto's CodeBuild never builds).
 pub fn network() -> Vec<String> {
-    let (subnet, group) = vpc();
-    let ids = [subnet, group];
-    vec![
-        "--param".into(),
-        format!("subnets={}", ids[0]),
-        "--param".into(),
-        format!("security_groups={}", ids[1]),
-        "--param".into(),
-        "stand_in_push=true".into(),
-    ]
+    let mut params = emulator::network("subnets", "security_groups");
+    params.extend(["--param".into(), "stand_in_push=true".into()]);
+    params
 }
 
 pub fn setup(t: &Test, network: &[String], extra: &[&str]) -> Ran {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::emulator::{aws_test, boto3, vpc};
+use crate::emulator::{aws_test, boto3, network};
 use crate::test::{Ran, Test};
 
 const HELPERS: &str = r#"
@@ -75,20 +75,7 @@ fn run(t: &Test, n: usize, network: &[String], extra: &[&str]) -> (Ran, Value) {
     args.extend_from_slice(extra);
     let ran = t.run(&args);
     ran.status(0);
-    let status = t.run(&["status", &format!("helpers-{n}"), "--json"]);
-    let status: Value = serde_json::from_str(&status.stdout).expect("status --json");
-    (ran, status["steps"][0]["value"].clone())
-}
-
-fn network() -> Vec<String> {
-    let (subnet, group) = vpc();
-    let ids = [subnet, group];
-    vec![
-        "--param".into(),
-        format!("subnet={}", ids[0]),
-        "--param".into(),
-        format!("sg={}", ids[1]),
-    ]
+    (ran, t.step_value(&format!("helpers-{n}"), 0))
 }
 
 fn counts() -> String {
@@ -112,7 +99,7 @@ fn every_helper_run_twice_changes_nothing_the_second_time() {
     let (_guard, t) = aws_test();
     t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
     t.write("runbooks/helpers.rhai", HELPERS);
-    let network = network();
+    let network = network("subnet", "sg");
 
     let (first, made) = run(&t, 1, &network, &[]);
     assert!(
@@ -144,7 +131,7 @@ fn helpers_repair_drift_and_change_only_what_differs() {
     let (_guard, t) = aws_test();
     t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
     t.write("runbooks/helpers.rhai", HELPERS);
-    let network = network();
+    let network = network("subnet", "sg");
     let (_, made) = run(&t, 1, &network, &[]);
 
     // Drift made from outside: a widened trust policy, an extra inline policy, a detached
@@ -229,7 +216,7 @@ fn a_drifted_codebuild_project_is_adopted_and_said_so_where_it_cannot_be_updated
     let (_guard, t) = aws_test();
     t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
     t.write("runbooks/helpers.rhai", HELPERS);
-    let network = network();
+    let network = network("subnet", "sg");
     // Made beforehand with another image; moto has no UpdateProject.
     boto3(
         "client('codebuild').create_project(name='helper', source={'type': 'CODECOMMIT',\

@@ -76,9 +76,16 @@ impl Ran {
         self
     }
 
+    /// The whole of stderr, with each duration written as `<time>`: what a run prints is
+    /// exact but for how long things took.
     #[track_caller]
     pub fn stderr_is(&self, text: &str) -> &Ran {
-        assert_eq!(self.stderr, text, "stderr of runbook {:?}", self.args);
+        assert_eq!(
+            timeless(&self.stderr),
+            text,
+            "stderr of runbook {:?}",
+            self.args
+        );
         self
     }
 
@@ -251,10 +258,26 @@ impl Test {
         let mut all = vec!["exec", "case.rhai"];
         all.extend_from_slice(args);
         self.run(&all).status(0);
-        let status = self.run(&["status", "case-1", "--json"]);
-        let status: Value = serde_json::from_str(&status.stdout).expect("status --json");
-        let steps = status["steps"].as_array().cloned().unwrap_or_default();
-        steps.last().map(|s| s["value"].clone()).unwrap_or_default()
+        let steps = self.status_of("case-1")["steps"].as_array().cloned();
+        steps
+            .unwrap_or_default()
+            .last()
+            .map(|s| s["value"].clone())
+            .unwrap_or_default()
+    }
+
+    /// What `status RUN --json` prints, which must succeed.
+    #[track_caller]
+    pub fn status_of(&self, run: &str) -> Value {
+        let ran = self.run(&["status", run, "--json"]);
+        ran.status(0);
+        serde_json::from_str(&ran.stdout).expect("status --json prints JSON")
+    }
+
+    /// The value the step at `position` (from 0) of `run` recorded.
+    #[track_caller]
+    pub fn step_value(&self, run: &str, position: usize) -> Value {
+        self.status_of(run)["steps"][position]["value"].clone()
     }
 
     /// Starts the binary with `--json` and returns it with a reader of its events.
@@ -272,6 +295,60 @@ impl Test {
             args: all.iter().map(|s| s.to_string()).collect(),
         }
     }
+}
+
+/// `text` with each duration the binary prints (`12 ms`, `1.25 s`, `2m05s`) as `<time>`.
+pub fn timeless(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(|c: char| c.is_ascii_digit()) {
+        let word_before = rest[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '.' || c == '_' || c == '-');
+        let number = rest[at..]
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .map_or(rest.len(), |n| at + n);
+        let after = &rest[number..];
+        let unit = [" ms", " s"]
+            .iter()
+            .find(|unit| after.starts_with(*unit))
+            .map(|unit| unit.len())
+            .or_else(|| minutes(after));
+        let ends = |n: usize| !after[n..].starts_with(|c: char| c.is_alphanumeric());
+        match unit {
+            Some(n) if !word_before && ends(n) => {
+                out.push_str(&rest[..at]);
+                out.push_str("<time>");
+                rest = &after[n..];
+            }
+            _ => {
+                out.push_str(&rest[..number]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of `m05s` at the start of `text`.
+fn minutes(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (bytes.len() >= 4
+        && bytes[0] == b'm'
+        && bytes[1].is_ascii_digit()
+        && bytes[2].is_ascii_digit()
+        && bytes[3] == b's')
+        .then_some(4)
+}
+
+#[test]
+fn durations_are_masked_and_other_numbers_kept() {
+    assert_eq!(
+        timeless("done     one (12 ms)\nrun a-1 done: 2 ran (1.25 s; 2m05s) at line 3 x1 s3 s"),
+        "done     one (<time>)\nrun a-1 done: 2 ran (<time>; <time>) at line 3 x1 s3 s"
+    );
 }
 
 fn finished(args: &[&str], code: Option<i32>, stdout: Vec<u8>, stderr: Vec<u8>) -> Ran {
