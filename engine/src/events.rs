@@ -6,6 +6,8 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::journal::Event as Record;
+
 /// Which step an event is about.
 #[derive(Debug, Clone, Serialize)]
 pub struct StepRef {
@@ -83,19 +85,16 @@ pub enum Event {
         resources: Vec<String>,
     },
     UndoStarted {
-        run: String,
-        step: String,
-        position: usize,
+        #[serde(flatten)]
+        step: StepRef,
     },
     UndoCompleted {
-        run: String,
-        step: String,
-        position: usize,
+        #[serde(flatten)]
+        step: StepRef,
     },
     UndoFailed {
-        run: String,
-        step: String,
-        position: usize,
+        #[serde(flatten)]
+        step: StepRef,
         error: String,
     },
     /// `log(...)`.
@@ -135,4 +134,41 @@ pub enum Event {
         elapsed_ms: u64,
         done: bool,
     },
+}
+
+impl Event {
+    /// The event that tells of `record`, a change the journal records of `step`; none for
+    /// what only the journal needs (a session, a rewind, a claim). Every change to a step or
+    /// an undo is told from its record, so `--json` never says what the journal does not.
+    pub fn of_record(record: &Record, step: StepRef) -> Option<Event> {
+        Some(match record {
+            Record::Started { .. } => Event::StepStarted { step },
+            Record::Completed {
+                duration_ms,
+                attempts,
+                ..
+            } => Event::StepCompleted {
+                step,
+                duration_ms: *duration_ms,
+                attempts: *attempts,
+            },
+            Record::Failed {
+                error, duration_ms, ..
+            } => Event::StepFailed {
+                step,
+                error: error.message.clone(),
+                duration_ms: *duration_ms,
+            },
+            Record::Interrupted { .. } => Event::StepInterrupted { step },
+            Record::UndoStarted { .. } => Event::UndoStarted { step },
+            Record::UndoCompleted { .. } => Event::UndoCompleted { step },
+            Record::UndoFailed { error, .. } => Event::UndoFailed {
+                step,
+                error: error.message.clone(),
+            },
+            Record::Session { .. } | Record::Rewound { .. } | Record::Claimed { .. } => {
+                return None
+            }
+        })
+    }
 }

@@ -16,7 +16,7 @@ use crate::dsl::runtime::{is_halt, Halt, Mode, Runtime, UNDO_OF};
 use crate::dsl::suggest::did_you_mean;
 use crate::dsl::{self, scan};
 use crate::error::{Error, Result};
-use crate::events::Event as OutputEvent;
+use crate::events::{Event as OutputEvent, StepRef};
 use crate::interrupt::{Interrupt, Stop};
 use crate::journal::{Event, Journal, RecordedError, ReplayIndex, UndoState};
 use crate::output::{self, Output};
@@ -131,10 +131,16 @@ impl Session {
         Error::Script(Box::new(diagnostic.in_step(step)))
     }
 
-    fn append(&self, event: Event) -> Result<()> {
+    /// Records `event` of the undo of `step` and tells it to `--json` readers.
+    fn append(&self, event: Event, step: &StepRef) -> Result<()> {
+        let told = OutputEvent::of_record(&event, step.clone());
         self.runtime
             .with_journal(|j| j.append(event))
-            .unwrap_or(Ok(()))
+            .unwrap_or(Ok(()))?;
+        if let Some(told) = told {
+            self.runtime.output.event(told);
+        }
+        Ok(())
     }
 
     /// Runs the undo actions a `destroy` replay collected, newest first, skipping those the
@@ -160,6 +166,7 @@ impl Session {
             }
         }
         for undo in undos.into_iter().rev() {
+            let label = undo.step.label();
             let done = index
                 .get(undo.position)
                 .is_some_and(|e| e.undo == UndoState::Completed);
@@ -170,67 +177,64 @@ impl Session {
             let Some(action) = undo.action else {
                 output.progress(&format!(
                     "kept     {} (no undo block: left in place)",
-                    undo.label
+                    label
                 ));
                 output.event(OutputEvent::StepLeftInPlace {
                     run,
-                    step: undo.label.clone(),
+                    step: label.clone(),
                     position: undo.position,
                     reason: None,
                     resources: Vec::new(),
                 });
-                left_in_place.push(undo.label);
+                left_in_place.push(label);
                 self.runtime.count_undo(false);
                 continue;
             };
             if done {
-                output.progress(&format!("undone   {} (already)", undo.label));
+                output.progress(&format!("undone   {} (already)", label));
                 self.runtime.count_undo(true);
                 continue;
             }
-            if let Some(adopted) = self.runtime.only_adopted(&undo.label) {
+            if let Some(adopted) = self.runtime.only_adopted(&label) {
                 output.progress(&format!(
                     "kept     {} (adopted, it existed before this run: {}; `destroy \
                      --include-adopted` removes it)",
-                    undo.label,
+                    label,
                     adopted.join(", ")
                 ));
                 output.event(OutputEvent::StepLeftInPlace {
                     run,
-                    step: undo.label.clone(),
+                    step: label.clone(),
                     position: undo.position,
                     reason: Some("adopted"),
                     resources: adopted,
                 });
-                left_in_place.push(undo.label);
+                left_in_place.push(label);
                 self.runtime.count_undo(false);
                 continue;
             }
-            self.append(Event::UndoStarted {
-                position: undo.position,
-            })?;
-            output.event(OutputEvent::UndoStarted {
-                run: run.clone(),
-                step: undo.label.clone(),
-                position: undo.position,
-            });
+            let step = self.runtime.step_ref(undo.position, &undo.step);
+            self.append(
+                Event::UndoStarted {
+                    position: undo.position,
+                },
+                &step,
+            )?;
             self.runtime
-                .set_current(Some(format!("{UNDO_OF}{}", undo.label)));
+                .set_current(Some(format!("{UNDO_OF}{}", label)));
             let started = Instant::now();
             let result = action.call::<Dynamic>(&self.engine, &self.ast, (undo.value,));
             self.runtime.set_current(None);
             match result {
                 Ok(_) => {
-                    self.append(Event::UndoCompleted {
-                        position: undo.position,
-                    })?;
+                    self.append(
+                        Event::UndoCompleted {
+                            position: undo.position,
+                        },
+                        &step,
+                    )?;
                     let took = output::duration(started.elapsed());
-                    output.progress(&format!("undone   {} ({took})", undo.label));
-                    output.event(OutputEvent::UndoCompleted {
-                        run,
-                        step: undo.label.clone(),
-                        position: undo.position,
-                    });
+                    output.progress(&format!("undone   {} ({took})", label));
                     self.runtime.count_undo(true);
                 }
                 Err(error) => {
@@ -240,32 +244,29 @@ impl Session {
                     if is_halt(&error, Stop::Interrupted) {
                         return Err(Error::Interrupted(format!(
                             "interrupted while undoing {:?}; run destroy again to go on",
-                            undo.label
+                            label
                         )));
                     }
                     let diagnostic = eval_diagnostic(&error, &self.runtime)
-                        .in_step(Some(format!("{UNDO_OF}{}", undo.label)));
+                        .in_step(Some(format!("{UNDO_OF}{}", label)));
                     let location = diagnostic.location.as_ref();
                     let recorded = RecordedError {
                         message: self.runtime.secrets.redact(&diagnostic.message),
                         line: location.map(|l| l.line),
                         column: location.map(|l| l.column),
                     };
-                    self.append(Event::UndoFailed {
-                        position: undo.position,
-                        error: recorded,
-                    })?;
+                    self.append(
+                        Event::UndoFailed {
+                            position: undo.position,
+                            error: recorded,
+                        },
+                        &step,
+                    )?;
                     output.progress(&format!(
                         "failed   undo of {}: {}",
-                        undo.label,
+                        label,
                         diagnostic.message.lines().next().unwrap_or_default()
                     ));
-                    output.event(OutputEvent::UndoFailed {
-                        run,
-                        step: undo.label.clone(),
-                        position: undo.position,
-                        error: diagnostic.message.clone(),
-                    });
                     failures.push(diagnostic);
                 }
             }

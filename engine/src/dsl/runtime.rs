@@ -114,7 +114,7 @@ pub struct Pending {
 /// An undo action collected by a `destroy` replay.
 pub struct Undo {
     pub position: usize,
-    pub label: String,
+    pub step: StepId,
     pub action: Option<FnPtr>,
     pub value: Dynamic,
 }
@@ -441,6 +441,16 @@ impl Runtime {
     pub fn stop(&self, error: Error, pos: Position) -> Box<EvalAltResult> {
         self.state.borrow_mut().stop = Some(error);
         Halt::Stop.at(pos)
+    }
+
+    /// Records `event` of the step `step` refers to, and tells it to `--json` readers.
+    fn record_step(&self, event: Event, step: &StepRef) -> EvalResult<()> {
+        let told = OutputEvent::of_record(&event, step.clone());
+        self.record(event)?;
+        if let Some(told) = told {
+            self.output.event(told);
+        }
+        Ok(())
     }
 
     fn record(&self, event: Event) -> EvalResult<()> {

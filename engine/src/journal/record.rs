@@ -44,6 +44,9 @@ pub enum Event {
     Failed {
         position: usize,
         error: RecordedError,
+        /// Absent from journals written before it was recorded.
+        #[serde(default)]
+        duration_ms: f64,
     },
     Interrupted {
         position: usize,

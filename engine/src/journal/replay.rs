@@ -141,9 +141,9 @@ impl ReplayIndex {
                     },
                 );
             }
-            Event::Failed { position, error } => {
-                self.set_outcome(*position, Outcome::Failed(error.clone()))
-            }
+            Event::Failed {
+                position, error, ..
+            } => self.set_outcome(*position, Outcome::Failed(error.clone())),
             Event::Interrupted { position } => self.set_outcome(*position, Outcome::Interrupted),
             Event::Rewound { position } => self.entries.truncate(*position),
             Event::UndoStarted { position } => self.set_undo(*position, UndoState::Started),

@@ -19,7 +19,7 @@ impl Runtime {
         }
     }
 
-    pub(super) fn step_ref(&self, position: usize, step: &StepId) -> StepRef {
+    pub fn step_ref(&self, position: usize, step: &StepId) -> StepRef {
         StepRef {
             run: self.with_journal(|j| j.id().to_string()),
             step: step.name.clone(),
@@ -94,13 +94,13 @@ impl Runtime {
             return Ok(fields);
         }
         let label = pending.step.label();
-        self.record(Event::Started {
-            position: pending.position,
-            step: pending.step.clone(),
-        })?;
-        self.output.event(OutputEvent::StepStarted {
-            step: fields.clone(),
-        });
+        self.record_step(
+            Event::Started {
+                position: pending.position,
+                step: pending.step.clone(),
+            },
+            &fields,
+        )?;
         self.output.detail(&format!("started {label}"));
         Ok(fields)
     }
@@ -145,29 +145,25 @@ impl Runtime {
             Ok((value, json)) => {
                 let (recorded, redactions) = self.secrets.encode(json);
                 let duration_ms = elapsed.as_secs_f64() * 1000.0;
-                self.record(Event::Completed {
-                    position,
-                    value: recorded,
-                    redactions,
-                    duration_ms,
-                    attempts,
-                })?;
+                self.record_step(
+                    Event::Completed {
+                        position,
+                        value: recorded,
+                        redactions,
+                        duration_ms,
+                        attempts,
+                    },
+                    &fields,
+                )?;
                 self.output
                     .progress(&format!("done     {label} ({})", output::duration(elapsed)));
-                self.output.event(OutputEvent::StepCompleted {
-                    step: fields,
-                    duration_ms,
-                    attempts,
-                });
                 self.state.borrow_mut().counts.ran += 1;
                 Ok(value)
             }
             Err(error) if is_halt(&error, Stop::Interrupted) || is_halt(&error, Halt::Stop) => {
                 if is_halt(&error, Stop::Interrupted) {
-                    self.record(Event::Interrupted { position })?;
+                    self.record_step(Event::Interrupted { position }, &fields)?;
                     self.output.progress(&format!("interrupted {label}"));
-                    self.output
-                        .event(OutputEvent::StepInterrupted { step: fields });
                     let mut state = self.state.borrow_mut();
                     state.stop = Some(Error::Interrupted(format!(
                         "interrupted during step {label:?}; `runbook resume` runs it again"
@@ -177,24 +173,22 @@ impl Runtime {
             }
             Err(error) => {
                 let diagnostic = errors::eval_diagnostic(&error, self);
-                let message = self.secrets.redact(&diagnostic.message);
                 let location = diagnostic.location.as_ref();
                 let recorded = RecordedError {
-                    message: message.clone(),
+                    message: self.secrets.redact(&diagnostic.message),
                     line: location.map(|l| l.line),
                     column: location.map(|l| l.column),
                 };
-                self.record(Event::Failed {
-                    position,
-                    error: recorded,
-                })?;
+                self.record_step(
+                    Event::Failed {
+                        position,
+                        error: recorded,
+                        duration_ms: elapsed.as_secs_f64() * 1000.0,
+                    },
+                    &fields,
+                )?;
                 self.output
                     .progress(&format!("failed   {label} ({})", output::duration(elapsed)));
-                self.output.event(OutputEvent::StepFailed {
-                    step: fields,
-                    error: message,
-                    duration_ms: elapsed.as_secs_f64() * 1000.0,
-                });
                 self.state
                     .borrow_mut()
                     .failed_steps

@@ -92,7 +92,7 @@ impl Runtime {
                 let mut state = self.state.borrow_mut();
                 state.undos.push(Undo {
                     position,
-                    label,
+                    step,
                     action,
                     value: value.clone(),
                 });
