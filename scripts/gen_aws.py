@@ -219,6 +219,13 @@ class Service:
                     return True
         return False
 
+    # The input member the model marks as an idempotency token, if the crate has it.
+    def idempotency_token(self, shape, fields):
+        members = self.shapes[shape].get("members", {})
+        have = {norm(f.removeprefix("r#")) for f in fields}
+        return next((m for m, d in members.items()
+                     if d.get("idempotencyToken") and norm(m) in have), None)
+
     def required(self, shape):
         s = self.shapes[shape]
         return [m for m in s.get("required", [])
@@ -406,6 +413,9 @@ class Service:
             flags = []
             if read_only(op_name, op):
                 flags.append("read_only")
+            token = self.idempotency_token(shape, in_fields) if shape else None
+            if token:
+                flags.append(f"token({lit(token)})")
             page = self.paginators.get(op_name)
             if page and isinstance(page.get("input_token"), str):
                 results = page.get("result_key", [])

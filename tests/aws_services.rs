@@ -242,6 +242,16 @@ fn functions_lists_every_service_with_signatures_docs_and_examples() {
             "{service}"
         );
     }
+    let run_task = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["function"] == "run_task")
+        .expect("ecs::run_task is listed");
+    assert_eq!(run_task["idempotency_token"], "clientToken");
+    t.run(&["functions", "ecs"])
+        .status(0)
+        .stdout_has("\n    clientToken: idempotency token, filled from the step when left out\n");
     t.run(&["functions", "codebuild"])
         .status(0)
         .stdout_has("codebuild::wait_build_succeeded(#{ ids* }[, #{ timeout }])\n    Polls BatchGetBuilds until BuildSucceeded (written in the models' format: the model has no waiters)");
@@ -316,5 +326,56 @@ step "sample" {
             "vpcs": true, "zones": true, "streams": ["s"], "buses": ["default"], "secrets": 0,
             "tags": [{ "Key": "team", "Value": "ops" }], "account_given": true,
         })
+    );
+}
+
+/// A member the model marks as an idempotency token, left out by the script, is filled from
+/// the run, the step and the call's place in it: a step's second attempt sends what its
+/// first sent (AWS then does the request once), another call or another run sends another.
+#[test]
+fn model_marked_idempotency_tokens_repeat_on_every_attempt_of_a_step() {
+    let (_guard, t) = aws_test();
+    crate::emulator::boto3(
+        "client('secretsmanager').create_secret(Name='tokens', SecretString='first')",
+    );
+    t.write(
+        "tokens.rhai",
+        r#"
+step "put", #{ retries: 1, backoff: 0 } {
+    let put = |value| secretsmanager::put_secret_value(#{ SecretId: "tokens",
+                                                          SecretString: value }).VersionId;
+    let own = secretsmanager::put_secret_value(#{ SecretId: "tokens", SecretString: "c",
+        ClientRequestToken: "the-scripts-own-token-0123456789ab" }).VersionId;
+    append_file("versions", `${put.call("a")} ${put.call("b")} ${own}` + "\n");
+    if !file_exists("answered") {
+        write_file("answered", "");
+        fail("the answer was lost");
+    }
+}
+"#,
+    );
+    t.run(&["exec", "tokens.rhai"])
+        .status(0)
+        .stderr_has("retry    put: attempt 1 of 2 failed (the answer was lost)");
+    let versions = t.read("versions");
+    let attempts: Vec<Vec<&str>> = versions.lines().map(|l| l.split(' ').collect()).collect();
+    assert_eq!(attempts.len(), 2, "{versions}");
+    assert_eq!(attempts[0], attempts[1], "the retry sends the same tokens");
+    let (a, b, own) = (attempts[0][0], attempts[0][1], attempts[0][2]);
+    assert_ne!(a, b, "each call of the step has its own token");
+    assert_eq!(own, "the-scripts-own-token-0123456789ab");
+    assert!(
+        a.len() == 36 && a.chars().all(|c| c.is_ascii_hexdigit() || c == '-'),
+        "{a}"
+    );
+
+    std::fs::remove_file(t.path("answered")).expect("remove the marker");
+    std::fs::remove_file(t.path("versions")).expect("remove the versions");
+    t.run(&["exec", "tokens.rhai"]).status(0);
+    let again = t.read("versions");
+    assert_ne!(
+        again.split(' ').next(),
+        Some(a),
+        "another run sends other tokens"
     );
 }

@@ -50,6 +50,9 @@ pub struct Binding {
     /// Reads nothing in the account (see scripts/gen-aws for how that is decided).
     pub read_only: bool,
     pub pages: Option<Pages>,
+    /// The input member the model marks as an idempotency token (`clientToken`): a
+    /// request sent again with the same one is done once.
+    pub idempotency_token: Option<&'static str>,
     pub call: Call,
     pub check: Check,
 }
@@ -80,8 +83,8 @@ impl Binding {
 }
 
 /// A service's `bindings()`, a line per operation as scripts/gen-aws writes them:
-/// `function module Input Output {field setter...} [required...] [read_only] [pages(...)]
-/// [body(...)] "doc";`
+/// `function module Input Output {field setter...} [required...] [read_only] [token(...)]
+/// [pages(...)] [body(...)] "doc";`
 #[macro_export]
 macro_rules! bindings {
     ($service:ident, $krate:ident, $rules:expr,
@@ -128,6 +131,7 @@ macro_rules! bindings {
                     required: REQUIRED,
                     read_only: $crate::bindings!(@read_only $($flag $(($($page)*))?)*),
                     pages: $crate::bindings!(@pages $($flag $(($($page)*))?)*),
+                    idempotency_token: $crate::bindings!(@token $($flag $(($($page)*))?)*),
                     call,
                     check,
                 }
@@ -147,6 +151,9 @@ macro_rules! bindings {
     };
     (@pages $other:tt $($rest:tt)*) => { $crate::bindings!(@pages $($rest)*) };
     (@pages) => { None };
+    (@token token($member:literal) $($rest:tt)*) => { Some($member) };
+    (@token $other:tt $($rest:tt)*) => { $crate::bindings!(@token $($rest)*) };
+    (@token) => { None };
     (@output $output:ident body($field:ident $member:literal) $($rest:tt)*) => {
         match $crate::schema::with_body(&mut $output.$field).await {
             Ok(body) => $crate::schema::to_document(&$output)

@@ -75,7 +75,7 @@ pub fn list(service: Option<&str>, output: &Output) -> Result<()> {
                 json!({
                     "service": b.service, "function": b.function, "operation": b.operation,
                     "doc": b.doc, "mutating": b.is_mutating(), "members": members,
-                    "paginated": b.pages.is_some(),
+                    "paginated": b.pages.is_some(), "idempotency_token": b.idempotency_token,
                 })
             })
             .collect();
@@ -84,6 +84,11 @@ pub fn list(service: Option<&str>, output: &Output) -> Result<()> {
     }
     for binding in &bindings {
         output.stdout(&format!("{}\n    {}", signature(binding), binding.doc));
+        if let Some(member) = binding.idempotency_token {
+            output.stdout(&format!(
+                "    {member}: idempotency token, filled from the step when left out"
+            ));
+        }
         if let Some(example) = example(&binding.qualified()) {
             output.stdout(&format!(
                 "    example:\n        {}",

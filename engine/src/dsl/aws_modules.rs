@@ -223,13 +223,20 @@ fn invoke(
     rt: &Runtime,
     binding: &Binding,
     pos: Position,
-    input: Map,
+    mut input: Map,
     options: Map,
 ) -> Result<Dynamic> {
     if binding.is_mutating() {
         rt.require_step(&binding.qualified(), pos)?;
     }
     let max_pages = max_pages(&options, pos)?;
+    if let Some(member) = binding.idempotency_token {
+        if !input.contains_key(member) {
+            if let Some(token) = rt.call_token() {
+                input.insert(member.into(), token.into());
+            }
+        }
+    }
     let input = to_document(&Dynamic::from_map(input)).map_err(|message| {
         raise(
             binding.service,

@@ -28,7 +28,7 @@ pub const BUILTINS: [(&str, &str); 17] = [
     ("file_exists(path)", "whether the path exists"),
     ("write_file(path, text)", "writes a file (changes the world: inside a step)"),
     ("append_file(path, text)", "appends to a file (changes the world: inside a step)"),
-    ("step_token()", "a token the same on every attempt of this step in this run (an idempotency token); fresh outside a step"),
+    ("step_token()", "a token the same on every attempt of this step in this run, another once its body is edited (an idempotency token); fresh outside a step"),
     ("claim(resource, existed)", "inside a step: records that it found `resource` (adopted) or makes it; returns whether it is adopted"),
     ("adopted(resource)", "in an undo: whether its step adopted `resource` (leave it in place), false with destroy --include-adopted"),
     ("param_error(name, message)", "stops the run as a usage error about a param (exit 2): for checks before the first step"),
@@ -88,7 +88,7 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     engine.register_fn("destroying", move || r.is_destroying());
 
     let r = rt.clone();
-    engine.register_fn("step_token", move || step_token(&r));
+    engine.register_fn("step_token", move || r.step_token());
 
     let r = rt.clone();
     engine.register_fn("param", move |ctx: NativeCallContext, name: &str| {
@@ -219,24 +219,6 @@ fn param(
             ctx.call_position(),
         )
     })
-}
-
-/// The same text on every attempt of the current step in this run, and another in any
-/// other step or run: what AWS's idempotency tokens (StartBuild's `idempotencyToken`,
-/// `clientToken`, `clientRequestToken`) want, and a mark to find a step's own resources by
-/// when it runs again after a crash.
-fn step_token(rt: &Runtime) -> String {
-    use sha2::{Digest, Sha256};
-    // Outside a step (the REPL, ad hoc) there is no attempt to repeat: a fresh token.
-    let step = rt.current_step().unwrap_or_else(|| {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-        format!("ad hoc {}", now.map_or(0, |d| d.as_nanos()))
-    });
-    let run = rt
-        .with_journal(|j| j.id().to_string())
-        .unwrap_or_else(|| format!("ad-hoc-{}", std::process::id()));
-    let digest = Sha256::digest(format!("{run}\n{step}").as_bytes());
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 fn sleep(rt: &Runtime, ctx: &NativeCallContext, secs: f64) -> Result<()> {

@@ -36,6 +36,7 @@ use crate::output::{self, Output};
 mod execute;
 mod replay;
 mod retry;
+mod tokens;
 
 type EvalResult<T> = Result<T, Box<EvalAltResult>>;
 
@@ -133,6 +134,8 @@ struct State {
     index: ReplayIndex,
     position: usize,
     occurrences: HashMap<String, u32>,
+    /// How many calls that take an idempotency token each running step's attempt made.
+    token_calls: HashMap<String, u32>,
     current: Option<String>,
     /// Each step that failed in this process, with its error's message.
     failed_steps: Vec<(String, String)>,
@@ -181,6 +184,7 @@ impl Runtime {
                 index: ReplayIndex::default(),
                 position: 0,
                 occurrences: HashMap::new(),
+                token_calls: HashMap::new(),
                 current: None,
                 failed_steps: Vec::new(),
                 stop: None,

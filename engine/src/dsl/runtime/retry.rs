@@ -15,6 +15,7 @@ impl Runtime {
     ) -> (EvalResult<Dynamic>, u32) {
         let mut attempt = 1;
         loop {
+            self.restart_tokens(label);
             self.interrupt
                 .set_deadline(options.timeout.map(|t| Instant::now() + t));
             let result = ctx.eval_expression_tree(body);
