@@ -114,6 +114,28 @@ fn runs_lists_every_run_with_its_status() {
         .collect();
     assert_eq!(rows[0][..3], ["steps-1", "done", "3/3"]);
     assert_eq!(rows[1][..3], ["bad-1", "failed", "0/1"]);
+
+    // One damaged run is listed as such, after the others, and hides none of them.
+    let damaged = journal(&t).replacen("\"value\":1", "\"value\":7", 1);
+    t.write(".runbook/runs/steps-1/journal.jsonl", &damaged);
+    let ran = t.run(&["runs"]);
+    ran.status(0).stderr_has(
+        "warning: run steps-1: journal .runbook/runs/steps-1/journal.jsonl is damaged at line 3: \
+         checksum mismatch (the other runs are unaffected; `runbook exec` starts its script \
+         anew)\n",
+    );
+    let rows: Vec<Vec<&str>> = ran
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0][..3], ["bad-1", "failed", "0/1"]);
+    assert_eq!(rows[1], ["steps-1", "damaged", "?", "?", "?"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&t.run(&["--json", "runs"]).stdout).expect("runs --json");
+    assert_eq!(json[1]["status"], "damaged");
+    assert_eq!(json[0]["run"], "bad-1");
 }
 
 /// The disk fills up in the middle of a run: the run stops with an error that names the

@@ -20,26 +20,66 @@ fn live_status(store: &Store, meta: &RunMeta) -> &'static str {
     }
 }
 
-pub fn runs(store: &Store, output: &Output) -> Result<()> {
-    let mut rows = Vec::new();
-    for meta in store.list()? {
-        let contents = store.read(&meta.id)?;
-        let index = ReplayIndex::from_records(&contents.records);
-        let done = index.entries().iter().filter(|e| e.is_completed()).count();
-        rows.push((
-            meta.clone(),
-            live_status(store, &meta),
-            done,
-            index.entries().len(),
-        ));
+/// One line of `runs`: a run that reads back, or one whose files are damaged (shown, with
+/// why, so one bad run does not hide the others).
+enum Row {
+    Read {
+        meta: RunMeta,
+        status: &'static str,
+        done: usize,
+        total: usize,
+    },
+    Damaged {
+        id: String,
+        error: String,
+    },
+}
+
+fn row(store: &Store, id: &str) -> Row {
+    let read = store.read(id);
+    match read {
+        Ok(contents) => {
+            let index = ReplayIndex::from_records(&contents.records);
+            Row::Read {
+                status: live_status(store, &contents.meta),
+                done: index.entries().iter().filter(|e| e.is_completed()).count(),
+                total: index.entries().len(),
+                meta: contents.meta,
+            }
+        }
+        Err(error) => Row::Damaged {
+            id: id.to_string(),
+            error: error.to_string(),
+        },
     }
+}
+
+pub fn runs(store: &Store, output: &Output) -> Result<()> {
+    let mut rows: Vec<Row> = store.run_ids()?.iter().map(|id| row(store, id)).collect();
+    // Oldest first; a damaged run, whose start may be unknown, after the others.
+    rows.sort_by(|a, b| match (a, b) {
+        (Row::Read { meta: a, .. }, Row::Read { meta: b, .. }) => {
+            (&a.started_at, &a.id).cmp(&(&b.started_at, &b.id))
+        }
+        (Row::Read { .. }, Row::Damaged { .. }) => std::cmp::Ordering::Less,
+        (Row::Damaged { .. }, Row::Read { .. }) => std::cmp::Ordering::Greater,
+        (Row::Damaged { id: a, .. }, Row::Damaged { id: b, .. }) => a.cmp(b),
+    });
     if output.is_json() {
         let runs: Vec<Value> = rows
             .iter()
-            .map(|(meta, status, done, total)| {
-                json!({ "run": meta.id, "status": status, "steps_done": done, "steps": total,
-                        "started_at": meta.started_at, "ended_at": meta.ended_at,
-                        "script": meta.script })
+            .map(|row| match row {
+                Row::Read {
+                    meta,
+                    status,
+                    done,
+                    total,
+                } => json!({ "run": meta.id, "status": status, "steps_done": done,
+                             "steps": total, "started_at": meta.started_at,
+                             "ended_at": meta.ended_at, "script": meta.script }),
+                Row::Damaged { id, error } => {
+                    json!({ "run": id, "status": "damaged", "error": error })
+                }
             })
             .collect();
         output.stdout(&Value::Array(runs).to_string());
@@ -51,7 +91,10 @@ pub fn runs(store: &Store, output: &Output) -> Result<()> {
     }
     let width = rows
         .iter()
-        .map(|(m, ..)| m.id.len())
+        .map(|row| match row {
+            Row::Read { meta, .. } => meta.id.len(),
+            Row::Damaged { id, .. } => id.len(),
+        })
         .max()
         .unwrap_or(3)
         .max(3);
@@ -59,15 +102,34 @@ pub fn runs(store: &Store, output: &Output) -> Result<()> {
         "{:width$}  {:11}  {:>5}  {:24}  SCRIPT",
         "RUN", "STATUS", "STEPS", "STARTED"
     ));
-    for (meta, status, done, total) in rows {
-        output.stdout(&format!(
-            "{:width$}  {:11}  {:>5}  {:24}  {}",
-            meta.id,
-            status,
-            format!("{done}/{total}"),
-            meta.started_at,
-            display_name(&meta.script)
-        ));
+    for row in &rows {
+        let line = match row {
+            Row::Read {
+                meta,
+                status,
+                done,
+                total,
+            } => format!(
+                "{:width$}  {:11}  {:>5}  {:24}  {}",
+                meta.id,
+                status,
+                format!("{done}/{total}"),
+                meta.started_at,
+                display_name(&meta.script)
+            ),
+            Row::Damaged { id, .. } => {
+                format!("{id:width$}  {:11}  {:>5}  {:24}  ?", "damaged", "?", "?")
+            }
+        };
+        output.stdout(&line);
+    }
+    for row in &rows {
+        if let Row::Damaged { id, error } = row {
+            output.warn(&format!(
+                "run {id}: {error} (the other runs are unaffected; `runbook exec` starts its \
+                 script anew)"
+            ));
+        }
     }
     Ok(())
 }

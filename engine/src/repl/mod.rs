@@ -53,6 +53,8 @@ pub struct Repl {
     /// Every function the session defined; statements are cleared after each input.
     functions: AST,
     inputs: usize,
+    /// How many inputs failed: a piped session that had one exits 1.
+    failures: usize,
     /// Each successful input as it goes into `:save`'s runbook.
     pub saved: Vec<Saved>,
     pub skeleton: Skeleton,
@@ -141,6 +143,7 @@ pub fn run(
         scope,
         functions: AST::empty(),
         inputs: 0,
+        failures: 0,
         saved: Vec::new(),
         skeleton: Skeleton::new(mutators),
         attached,
@@ -152,10 +155,20 @@ pub fn run(
     repl.refresh_known();
     if terminal {
         repl.interactive(store)?;
-    } else {
-        repl.piped();
+        return Ok(exit::DONE);
     }
-    Ok(exit::DONE)
+    repl.piped();
+    if repl.failures == 0 {
+        return Ok(exit::DONE);
+    }
+    // What feeds a pipe is a script: it must learn that part of it failed.
+    let failed = match repl.failures {
+        1 => "1 input failed".to_string(),
+        n => format!("{n} inputs failed"),
+    };
+    repl.output()
+        .progress(&format!("{failed}; the session went on past each (exit 1)"));
+    Ok(exit::STEP_FAILED)
 }
 
 impl Repl {
@@ -293,6 +306,7 @@ impl Repl {
             Err(error) => {
                 self.output()
                     .diagnostic(&parse_diagnostic(&error, name, text));
+                self.failures += 1;
                 return None;
             }
         };
@@ -300,6 +314,7 @@ impl Repl {
         main.set_source(name);
         if let Err(diagnostic) = dsl::check_calls(&self.engine, &main, name, text) {
             self.output().diagnostic(&diagnostic);
+            self.failures += 1;
             return None;
         }
         let before = self.scope.len();
@@ -316,6 +331,7 @@ impl Repl {
             Err(error) => {
                 self.scope.rewind(before);
                 self.failed(&error);
+                self.failures += 1;
                 return None;
             }
         };
