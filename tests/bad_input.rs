@@ -25,6 +25,18 @@ fn a_syntax_error_exits_3_pointing_at_the_place() {
     );
 }
 
+/// A byte the terminal would not show is named: Rhai alone says "Unexpected ' '".
+#[test]
+fn a_nul_byte_in_the_script_is_named_as_such() {
+    let t = Test::new();
+    quiet(&t, "step \"a\" { 1 }\n\0\n", &[])
+        .status(3)
+        .stderr_has(
+            "error: unexpected NUL byte (\\0) where code was expected (is the file text?)\n \
+             --> bad.rhai:2:1\n",
+        );
+}
+
 #[test]
 fn an_unknown_function_exits_3_before_any_step_runs() {
     let t = Test::new();

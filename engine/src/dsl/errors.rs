@@ -82,9 +82,28 @@ pub fn eval_diagnostic(error: &EvalAltResult, runtime: &Runtime) -> Diagnostic {
     diagnostic.in_step(runtime.current_step())
 }
 
+/// The character at `pos` when it is one a terminal does not show (a NUL byte, a control
+/// character other than whitespace).
+fn invisible_at(text: &str, pos: Position) -> Option<char> {
+    let line = text.lines().nth(pos.line()?.checked_sub(1)?)?;
+    let c = line.chars().nth(pos.position()?.checked_sub(1)?)?;
+    (c.is_control() && !c.is_whitespace()).then_some(c)
+}
+
 pub fn parse_diagnostic(error: &ParseError, file: &str, text: &str) -> Diagnostic {
-    let diagnostic = Diagnostic::new(error.err_type().to_string());
     let pos = error.position();
+    let message = match invisible_at(text, pos) {
+        // Rhai prints the character itself, which the terminal does not show.
+        Some(c) => format!(
+            "unexpected {} where code was expected (is the file text?)",
+            match c {
+                '\0' => "NUL byte (\\0)".to_string(),
+                c => format!("control character U+{:04X}", c as u32),
+            }
+        ),
+        None => error.err_type().to_string(),
+    };
+    let diagnostic = Diagnostic::new(message);
     match pos.line() {
         Some(line) => diagnostic.at(file, text, line, pos.position().unwrap_or(1)),
         None => diagnostic,
