@@ -117,6 +117,25 @@ fn a_malformed_param_exits_2() {
         .stderr_is("error: --param \"novalue\": expected NAME=VALUE, got \"novalue\"\n");
 }
 
+/// A param too large to record with the run is refused before the run is recorded.
+#[test]
+fn a_param_too_large_to_record_exits_2_before_the_run_starts() {
+    let t = Test::new();
+    let big = serde_json::json!({ "blob": "x".repeat(50 << 20) });
+    t.write("params.json", &big.to_string());
+    quiet(
+        &t,
+        "step \"a\" { param(\"blob\").len() }\n",
+        &["--params", "params.json"],
+    )
+    .status(2)
+    .stderr_is(
+        "error: param blob is 50.0 MiB, over the 1 MiB a param may hold (params are \
+             recorded with the run): pass a file's path instead and `read_file` it\n",
+    );
+    assert!(!t.path(".runbook/runs").exists(), "no run is recorded");
+}
+
 #[test]
 fn an_unreadable_file_exits_2() {
     let t = Test::new();

@@ -142,8 +142,22 @@ pub fn given(args: &ParamArgs) -> Result<Given> {
             .map_err(|message| Error::Usage(format!("--param {arg:?}: {message}")))?;
         given.params.insert(name, Value::String(value));
     }
+    for (name, value) in &given.params {
+        let size = value.to_string().len();
+        if size > MAX_PARAM_BYTES {
+            return Err(Error::Usage(format!(
+                "param {name} is {:.1} MiB, over the {} MiB a param may hold (params are \
+                 recorded with the run): pass a file's path instead and `read_file` it",
+                size as f64 / (1 << 20) as f64,
+                MAX_PARAM_BYTES >> 20
+            )));
+        }
+    }
     Ok(given)
 }
+
+/// A param is written into the run's metadata and read back by every `status` and `runs`.
+const MAX_PARAM_BYTES: usize = 1 << 20;
 
 fn params_file(path: &Path) -> Result<Given> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
