@@ -92,8 +92,32 @@ fn a_renamed_step_is_a_divergence_naming_both_steps_and_lines() {
 fn check_compiles_without_running() {
     let t = Test::new();
     t.write("edit.rhai", ORIGINAL);
-    t.run(&["check", "edit.rhai"])
-        .status(0)
-        .stdout_is("edit.rhai: ok (4 steps)\n");
+    t.run(&["check", "edit.rhai"]).status(0).stdout_is(
+        "edit.rhai: ok (4 steps)\n\
+             params:\n  \
+             tag  default   (line 1)\n\
+             secrets: none\n\
+             steps:\n    \
+             1  one  (line 2)\n    \
+             2  two  (line 3)\n    \
+             3  `item ${i}` (computed name)  (line 5)\n    \
+             4  three  (line 7)\n",
+    );
     assert_eq!(t.read("count-one"), "");
+
+    t.write(
+        "asks.rhai",
+        "let token = secret(\"api_token\");\nlet repo = param(\"repo\");\n\
+         step \"make\" { repo } undo |r| { log(r) };\n",
+    );
+    let asks: serde_json::Value =
+        serde_json::from_str(&t.run(&["--json", "check", "asks.rhai"]).stdout).expect("JSON");
+    assert_eq!(
+        asks,
+        serde_json::json!({
+            "script": "asks.rhai", "secrets": ["api_token"], "secrets_computed": false,
+            "params": [{ "name": "repo", "required": true }],
+            "steps": [{ "name": "make", "line": 3, "function": null, "undo": true }],
+        })
+    );
 }

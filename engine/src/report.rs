@@ -350,10 +350,7 @@ pub fn plan(store: &Store, session: &Session, output: &Output) -> Result<()> {
     });
     output.stdout(&format!("plan for {} ({against})", session.name));
     for (i, (step, status, times)) in rows.iter().enumerate() {
-        let name = match &step.name {
-            StepName::Literal(name) => name.clone(),
-            StepName::Computed(text) => format!("{text} (computed name)"),
-        };
+        let name = step.name.shown();
         let repeat = if *times > 1 {
             format!(" x{times}")
         } else {
@@ -387,5 +384,78 @@ pub fn plan(store: &Store, session: &Session, output: &Output) -> Result<()> {
             step.line
         ));
     }
+    Ok(())
+}
+
+/// `check FILE`: the script compiles and its calls are known; what it asks for (params,
+/// secrets) and the steps it has, with which of them `destroy` can undo.
+pub fn check(session: &Session, output: &Output) -> Result<()> {
+    let steps = scan::steps(&session.ast, &session.text);
+    let params = scan::params(&session.ast);
+    let (secrets, more_secrets) = scan::secrets(&session.ast);
+    if output.is_json() {
+        let params: Option<Vec<Value>> = params.as_ref().map(|params| {
+            params
+                .iter()
+                .map(|(name, used)| json!({ "name": name, "required": !used.has_default }))
+                .collect()
+        });
+        let steps: Vec<Value> = steps
+            .iter()
+            .map(|s| {
+                json!({ "name": s.name.shown(), "line": s.line, "function": s.function,
+                        "undo": s.has_undo })
+            })
+            .collect();
+        output.stdout(
+            &json!({ "script": session.name, "params": params, "secrets": secrets,
+                     "secrets_computed": more_secrets, "steps": steps })
+            .to_string(),
+        );
+        return Ok(());
+    }
+    let mut lines = vec![format!("{}: ok ({} steps)", session.name, steps.len())];
+    match &params {
+        None => lines.push("params:  some name is computed, so not all can be listed".into()),
+        Some(params) if params.is_empty() => lines.push("params:  none".into()),
+        Some(params) => {
+            lines.push("params:".into());
+            // Those the operator must give first.
+            let mut params: Vec<_> = params.iter().collect();
+            params.sort_by_key(|(name, used)| (used.has_default, name.as_str()));
+            let width = params.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+            for (name, used) in params {
+                let need = if used.has_default {
+                    "default"
+                } else {
+                    "required"
+                };
+                lines.push(format!("  {name:width$}  {need:8}  (line {})", used.line));
+            }
+        }
+    }
+    let mut asked: Vec<String> = secrets.into_iter().collect();
+    if more_secrets {
+        asked.push("and some whose name is computed".into());
+    }
+    if asked.is_empty() {
+        asked.push("none".into());
+    }
+    lines.push(format!("secrets: {}", asked.join(", ")));
+    lines.push("steps:".into());
+    for (i, step) in steps.iter().enumerate() {
+        let within = step
+            .function
+            .as_ref()
+            .map_or(String::new(), |f| format!(", in {f}"));
+        let undo = if step.has_undo { ", undo" } else { "" };
+        lines.push(format!(
+            "  {:>3}  {}  (line {}{within}{undo})",
+            i + 1,
+            step.name.shown(),
+            step.line
+        ));
+    }
+    output.stdout(&lines.join("\n"));
     Ok(())
 }

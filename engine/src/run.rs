@@ -538,7 +538,6 @@ fn check(env: &Env, file: &Path) -> Result<i32> {
     let output = &env.output;
     let path = config::script_path(file)?;
     let session = env.session(&path, BTreeMap::new(), Rc::default())?;
-    let steps = scan::steps(&session.ast, &session.text);
-    output.stdout(&format!("{}: ok ({} steps)", session.name, steps.len()));
+    crate::report::check(&session, output)?;
     Ok(exit::DONE)
 }

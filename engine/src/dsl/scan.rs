@@ -16,6 +16,16 @@ pub enum StepName {
     Computed(String),
 }
 
+impl StepName {
+    /// As `plan` and `check` show it: `create repo`, or `` `item ${i}` (computed name) ``.
+    pub fn shown(&self) -> String {
+        match self {
+            StepName::Literal(name) => name.clone(),
+            StepName::Computed(text) => format!("{text} (computed name)"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct StaticStep {
     pub name: StepName,
@@ -24,6 +34,8 @@ pub struct StaticStep {
     pub hash: String,
     /// The function the step is written in, if any.
     pub function: Option<String>,
+    /// Whether it has an undo block, for `destroy`.
+    pub has_undo: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +149,7 @@ pub fn steps(ast: &AST, text: &str) -> Vec<StaticStep> {
             column,
             hash: source::body_hash(body),
             function,
+            has_undo: custom.tokens.iter().any(|t| t == "undo"),
         });
     });
     steps.sort_by_key(|s| (s.function.is_some(), s.line, s.column));
@@ -184,6 +197,25 @@ pub fn params(ast: &AST) -> Option<BTreeMap<String, ParamUse>> {
         }
     });
     (!computed).then_some(found)
+}
+
+/// The secrets the script asks for by literal name (`secret("dockerhub_password")`), and
+/// whether some name is computed, so that more may be asked for.
+pub fn secrets(ast: &AST) -> (BTreeSet<String>, bool) {
+    let mut found = BTreeSet::new();
+    let mut computed = false;
+    each_call(ast, |call, _| {
+        if call.name != "secret" || call.is_qualified() || call.args.is_empty() {
+            return;
+        }
+        match &call.args[0] {
+            Expr::StringConstant(name, _) => {
+                found.insert(name.to_string());
+            }
+            _ => computed = true,
+        }
+    });
+    (found, computed)
 }
 
 /// Functions Rhai resolves at run time without a registered or script-defined namesake.
