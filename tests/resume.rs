@@ -254,4 +254,16 @@ step "tag" { if !file_exists("go") { fail("not yet") } `${tag}/${count + 1}` }
         .stderr_has("param tag was \"v1\" in run params-1, now \"v2\": pass --change-params");
     t.run(&["resume"]).status(0);
     assert_eq!(t.step_value("params-1", 0), "v1/3");
+    t.run(&["status", "params-1"])
+        .status(0)
+        .stdout_has("params:  count=\"2\" tag=\"v1\"\n");
+
+    // A long param is shortened in `status`, as values are; `--json` keeps it whole.
+    let long = "x".repeat(100);
+    t.run(&["exec", "params.rhai", "--param", &format!("tag={long}")])
+        .status(0);
+    t.run(&["status", "params-2"])
+        .status(0)
+        .stdout_has(&format!("params:  tag=\"{}...\n", &long[..59]));
+    assert_eq!(t.status_of("params-2")["params"]["tag"], long.as_str());
 }

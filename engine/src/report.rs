@@ -196,7 +196,7 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
         let params: Vec<String> = meta
             .params
             .iter()
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(k, v)| format!("{k}={}", shorten(&v.to_string(), 60)))
             .collect();
         output.stdout(&format!("params:  {}", params.join(" ")));
     }
