@@ -339,7 +339,7 @@ fn on_a_terminal_tab_completes_modules_functions_members_and_resource_names() {
     pty.expect("runbook> ");
     pty.send("\x04");
     assert_eq!(pty.wait(), Some(0));
-    let history = t.read(".runbook/repl_history");
+    let history = t.read("state/runbook/repl_history");
     assert!(history.contains("m.a * 21"), "{history}");
 }
 

@@ -134,9 +134,11 @@ impl Test {
         let dir =
             std::env::temp_dir().join(format!("runbook-test-{}-{n}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("create the test directory");
+        // The REPL's history goes to the XDG state directory: the test's own, not the user's.
+        let state = dir.join("state").display().to_string();
         Test {
             dir,
-            env: Vec::new(),
+            env: vec![("XDG_STATE_HOME".into(), state)],
         }
     }
 

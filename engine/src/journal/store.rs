@@ -85,16 +85,6 @@ impl Store {
         &self.root
     }
 
-    /// Where the REPL keeps its history, the state dir made (0700) when missing.
-    pub fn repl_history(&self) -> Result<PathBuf> {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&self.root)
-            .map_err(|e| Error::state(format!("cannot create {}", self.root.display()), e))?;
-        Ok(self.root.join("repl_history"))
-    }
-
     fn runs_dir(&self) -> PathBuf {
         self.root.join("runs")
     }

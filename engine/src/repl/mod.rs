@@ -21,6 +21,7 @@ pub mod skeleton;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
 use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, EvalAltResult, Scope, AST};
@@ -154,7 +155,7 @@ pub fn run(
     };
     repl.refresh_known();
     if terminal {
-        repl.interactive(store)?;
+        repl.interactive()?;
         return Ok(exit::DONE);
     }
     repl.piped();
@@ -169,6 +170,25 @@ pub fn run(
     repl.output()
         .progress(&format!("{failed}; the session went on past each (exit 1)"));
     Ok(exit::STEP_FAILED)
+}
+
+/// Where the line editor keeps the history: `runbook/repl_history` in the XDG state
+/// directory (`$XDG_STATE_HOME`, else `~/.local/state`), made 0700 when missing. It belongs
+/// to the operator, not to a project's run store.
+fn history_file() -> std::result::Result<PathBuf, String> {
+    use std::os::unix::fs::DirBuilderExt;
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/state")))
+        .ok_or("neither XDG_STATE_HOME nor HOME is set")?;
+    let dir = state.join("runbook");
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir.join("repl_history"))
 }
 
 impl Repl {
@@ -210,7 +230,7 @@ impl Repl {
         }
     }
 
-    fn interactive(&mut self, store: &Store) -> Result<()> {
+    fn interactive(&mut self) -> Result<()> {
         let config = Config::builder()
             .completion_type(CompletionType::List)
             .max_history_size(10_000)
@@ -226,7 +246,7 @@ impl Repl {
             self.resources.clone(),
             self.parser(),
         )));
-        let history = store.repl_history();
+        let history = history_file();
         if let Ok(history) = &history {
             let _ = editor.load_history(history);
         }
