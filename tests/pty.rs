@@ -115,6 +115,11 @@ impl Pty {
         self.writer.flush().expect("flush the terminal");
     }
 
+    /// Everything the terminal received, escape sequences included.
+    pub fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.seen.lock().expect("the screen")).into_owned()
+    }
+
     pub fn screen(&self) -> String {
         plain(&self.seen.lock().expect("the screen"))
     }

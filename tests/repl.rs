@@ -286,6 +286,38 @@ fn terminal(t: &Test, args: &[&str]) -> Pty {
     Pty::spawn(command)
 }
 
+/// A hint is dimmed, unless NO_COLOR asks for plain text.
+#[test]
+fn hints_are_dimmed_unless_no_color_is_set() {
+    let t = Test::new();
+    for no_color in [false, true] {
+        let mut command = Command::new(BIN);
+        command
+            .arg("repl")
+            .current_dir(&t.dir)
+            .env_remove("NO_COLOR");
+        for (key, value) in t.vars() {
+            command.env(key, value);
+        }
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        let mut pty = Pty::spawn(command);
+        pty.expect("runbook> ");
+        pty.send("ecr::describe_repositori");
+        pty.expect("es(#{ registryId, repositoryNames");
+        assert_eq!(
+            pty.raw().contains("\x1b[2mes(#{"),
+            !no_color,
+            "NO_COLOR set: {no_color}"
+        );
+        pty.send("\x03");
+        pty.expect("runbook> ");
+        pty.send("\x04");
+        assert_eq!(pty.wait(), Some(0));
+    }
+}
+
 #[test]
 fn on_a_terminal_tab_completes_modules_functions_members_and_resource_names() {
     let (_guard, t) = aws_test();

@@ -45,6 +45,8 @@ pub struct Helper {
     bindings: Vec<Binding>,
     parser: Engine,
     files: FilenameCompleter,
+    /// Hints are dimmed unless NO_COLOR asks for plain text.
+    colour: bool,
 }
 
 /// A hint shows a signature; accepting it (→) inserts only the rest of the name.
@@ -76,6 +78,7 @@ impl Helper {
         library: Rc<Vec<LibraryModule>>,
         resources: Rc<ResourceNames>,
         parser: Engine,
+        colour: bool,
     ) -> Helper {
         Helper {
             known,
@@ -84,6 +87,7 @@ impl Helper {
             bindings: services::all(),
             parser,
             files: FilenameCompleter::new(),
+            colour,
         }
     }
 
@@ -276,7 +280,11 @@ impl Hinter for Helper {
 
 impl Highlighter for Helper {
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
-        Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        if self.colour {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
     }
 }
 

@@ -245,6 +245,7 @@ impl Repl {
             self.library.clone(),
             self.resources.clone(),
             self.parser(),
+            self.colour,
         )));
         let history = history_file();
         if let Ok(history) = &history {
