@@ -97,11 +97,15 @@ fn the_state_dir_is_private_to_its_owner() {
     }
 }
 
+/// Progress is counted against the steps the script shows, not only those a run reached.
 #[test]
 fn runs_lists_every_run_with_its_status() {
     let t = Test::new();
     t.write("steps.rhai", SCRIPT);
-    t.write("bad.rhai", "step \"x\" { fail(\"no\") }\n");
+    t.write(
+        "bad.rhai",
+        "step \"x\" { fail(\"no\") }\nstep \"y\" { 1 }\n",
+    );
     t.run(&["exec", "steps.rhai"]).status(0);
     t.run(&["exec", "bad.rhai"]).status(1);
     let ran = t.run(&["runs"]);
@@ -113,7 +117,7 @@ fn runs_lists_every_run_with_its_status() {
         .map(|l| l.split_whitespace().collect())
         .collect();
     assert_eq!(rows[0][..3], ["steps-1", "done", "3/3"]);
-    assert_eq!(rows[1][..3], ["bad-1", "failed", "0/1"]);
+    assert_eq!(rows[1][..3], ["bad-1", "failed", "0/2"]);
 
     // One damaged run is listed as such, after the others, and hides none of them.
     let damaged = journal(&t).replacen("\"value\":1", "\"value\":7", 1);
@@ -130,7 +134,7 @@ fn runs_lists_every_run_with_its_status() {
         .skip(1)
         .map(|l| l.split_whitespace().collect())
         .collect();
-    assert_eq!(rows[0][..3], ["bad-1", "failed", "0/1"]);
+    assert_eq!(rows[0][..3], ["bad-1", "failed", "0/2"]);
     assert_eq!(rows[1], ["steps-1", "damaged", "?", "?", "?"]);
     let json: serde_json::Value =
         serde_json::from_str(&t.run(&["--json", "runs"]).stdout).expect("runs --json");

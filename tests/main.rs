@@ -18,6 +18,7 @@ mod plan;
 mod protocol;
 mod repl;
 mod resume;
+mod runs;
 mod secrets;
 mod seed;
 mod stdlib;

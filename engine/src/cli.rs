@@ -1,6 +1,7 @@
 //! The command line as typed. Resolving it (paths, params, the state dir) is `config.rs`'s job.
 
 use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
@@ -15,41 +16,53 @@ pub struct Cli {
     #[arg(
         long,
         global = true,
+        help_heading = "Global options",
         env = "RUNBOOK_STATE_DIR",
         default_value = ".runbook"
     )]
     pub state_dir: PathBuf,
 
     /// Machine-readable NDJSON events on stdout.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
 
     /// More detail on stderr (repeatable).
-    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
+    #[arg(short, long, global = true, help_heading = "Global options", action = ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
     /// Only errors on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
 
     /// The AWS profile (default: the standard chain, AWS_PROFILE).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, help_heading = "AWS options", value_name = "NAME")]
     pub profile: Option<String>,
 
     /// The AWS region (default: the standard chain, AWS_REGION).
-    #[arg(long, global = true, value_name = "REGION")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "AWS options",
+        value_name = "REGION"
+    )]
     pub region: Option<String>,
 
     /// Send every AWS call to this endpoint (also AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, help_heading = "AWS options", value_name = "URL")]
     pub endpoint_url: Option<String>,
 
     /// Attempts per AWS call, retries included (standard retry mode; default 3).
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, help_heading = "AWS options", value_name = "N")]
     pub max_attempts: Option<u32>,
 
     /// Seconds to wait for an AWS answer to start before the attempt is retried (default 60).
-    #[arg(long, global = true, value_name = "SECS", env = "RUNBOOK_READ_TIMEOUT")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "AWS options",
+        value_name = "SECS",
+        env = "RUNBOOK_READ_TIMEOUT"
+    )]
     pub read_timeout: Option<f64>,
 
     #[command(subcommand)]
@@ -80,8 +93,14 @@ pub enum Command {
         #[command(flatten)]
         params: ParamArgs,
     },
-    /// List runs.
-    Runs,
+    /// List runs, oldest first; `runs prune` deletes old ones.
+    #[command(args_conflicts_with_subcommands = true)]
+    Runs {
+        #[command(subcommand)]
+        action: Option<RunsAction>,
+        #[command(flatten)]
+        filter: RunFilter,
+    },
     /// Show a run's steps, outputs and errors.
     Status { run: String },
     /// List a script's steps without running it, marked done, pending or changed.
@@ -110,6 +129,74 @@ pub enum Command {
         #[command(flatten)]
         params: ParamArgs,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsAction {
+    /// Delete the records of runs that ended longer ago than AGE and left nothing behind
+    /// (destroyed, or never ran a step); a run that may still own what it made is kept.
+    Prune {
+        /// How long ago a run must have ended (or started, if it never ended): 30d, 12h.
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: Duration,
+        /// Also delete runs that may still own what they made: their journal is what
+        /// `destroy` needs, so what they made is then yours to clean up by hand.
+        #[arg(long)]
+        forget_resources: bool,
+        /// Say what would be deleted, and delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        filter: RunFilter,
+    },
+}
+
+/// Which runs `runs` lists and `runs prune` considers.
+#[derive(Debug, Args, Default, Clone)]
+pub struct RunFilter {
+    /// Only runs with this status (repeatable, or comma-separated).
+    #[arg(long, value_name = "STATUS", value_delimiter = ',', value_parser = RUN_STATUSES)]
+    pub status: Vec<String>,
+    /// Only runs of this script (its path as listed, its file name, or its stem).
+    #[arg(long, value_name = "SCRIPT")]
+    pub script: Option<String>,
+    /// Only runs started since then: an age (30m, 2h, 7d) or a UTC time (2026-12-01,
+    /// 2026-12-01T08:00:00Z).
+    #[arg(long, value_name = "WHEN", value_parser = parse_since)]
+    pub since: Option<SystemTime>,
+}
+
+/// The statuses `runs` shows.
+pub const RUN_STATUSES: [&str; 8] = [
+    "running",
+    "stopped",
+    "done",
+    "failed",
+    "interrupted",
+    "destroying",
+    "destroyed",
+    "damaged",
+];
+
+fn parse_age(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|e| format!("`{text}` is not an age such as 30m, 12h or 7d ({e})"))
+}
+
+fn parse_since(text: &str) -> Result<SystemTime, String> {
+    if let Ok(age) = humantime::parse_duration(text) {
+        return SystemTime::now()
+            .checked_sub(age)
+            .ok_or_else(|| format!("`{text}` reaches back before 1970"));
+    }
+    let time = if text.len() == 10 {
+        format!("{text}T00:00:00Z")
+    } else {
+        text.to_string()
+    };
+    humantime::parse_rfc3339_weak(&time).map_err(|_| {
+        format!("`{text}` is neither an age (30m, 2h, 7d) nor a UTC time (2026-12-01, 2026-12-01T08:00:00Z)")
+    })
 }
 
 #[derive(Debug, Args, Default)]

@@ -19,4 +19,5 @@ pub mod prompt;
 pub mod repl;
 pub mod report;
 pub mod run;
+pub mod runs;
 pub mod session;

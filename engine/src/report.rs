@@ -1,4 +1,4 @@
-//! What ran and what is left: `runs`, `status` and `plan`. These only read the store.
+//! What ran and what is left: `status`, `plan` and `check`. These only read the store.
 
 use std::time::Duration;
 
@@ -6,139 +6,15 @@ use serde_json::{json, Value};
 
 use crate::dsl::scan::{self, StaticStep, StepName};
 use crate::error::Result;
-use crate::journal::{
-    Outcome, ReplayIndex, RunMeta, RunStatus, StepEntry, StepStatus, Store, UndoState,
-};
+use crate::journal::{Outcome, ReplayIndex, RunStatus, StepEntry, StepStatus, Store, UndoState};
 use crate::output::{self, Output};
 use crate::session::{display_name, Session};
-
-/// A run's status as users need it: `running` only while a process really owns the run.
-fn live_status(store: &Store, meta: &RunMeta) -> &'static str {
-    match meta.status {
-        RunStatus::Running if !store.is_active(&meta.id) => "stopped",
-        status => status.as_str(),
-    }
-}
-
-/// One line of `runs`: a run that reads back, or one whose files are damaged (shown, with
-/// why, so one bad run does not hide the others).
-enum Row {
-    Read {
-        meta: RunMeta,
-        status: &'static str,
-        done: usize,
-        total: usize,
-    },
-    Damaged {
-        id: String,
-        error: String,
-    },
-}
-
-fn row(store: &Store, id: &str) -> Row {
-    let read = store.read(id);
-    match read {
-        Ok(contents) => {
-            let index = ReplayIndex::from_records(&contents.records);
-            Row::Read {
-                status: live_status(store, &contents.meta),
-                done: index.entries().iter().filter(|e| e.is_completed()).count(),
-                total: index.entries().len(),
-                meta: contents.meta,
-            }
-        }
-        Err(error) => Row::Damaged {
-            id: id.to_string(),
-            error: error.to_string(),
-        },
-    }
-}
-
-pub fn runs(store: &Store, output: &Output) -> Result<()> {
-    let mut rows: Vec<Row> = store.run_ids()?.iter().map(|id| row(store, id)).collect();
-    // Oldest first; a damaged run, whose start may be unknown, after the others.
-    rows.sort_by(|a, b| match (a, b) {
-        (Row::Read { meta: a, .. }, Row::Read { meta: b, .. }) => {
-            (&a.started_at, &a.id).cmp(&(&b.started_at, &b.id))
-        }
-        (Row::Read { .. }, Row::Damaged { .. }) => std::cmp::Ordering::Less,
-        (Row::Damaged { .. }, Row::Read { .. }) => std::cmp::Ordering::Greater,
-        (Row::Damaged { id: a, .. }, Row::Damaged { id: b, .. }) => a.cmp(b),
-    });
-    if output.is_json() {
-        let runs: Vec<Value> = rows
-            .iter()
-            .map(|row| match row {
-                Row::Read {
-                    meta,
-                    status,
-                    done,
-                    total,
-                } => json!({ "run": meta.id, "status": status, "steps_done": done,
-                             "steps": total, "started_at": meta.started_at,
-                             "ended_at": meta.ended_at, "script": meta.script }),
-                Row::Damaged { id, error } => {
-                    json!({ "run": id, "status": "damaged", "error": error })
-                }
-            })
-            .collect();
-        output.stdout(&Value::Array(runs).to_string());
-        return Ok(());
-    }
-    if rows.is_empty() {
-        output.stdout(&format!("no runs in {}", store.root().display()));
-        return Ok(());
-    }
-    let width = rows
-        .iter()
-        .map(|row| match row {
-            Row::Read { meta, .. } => meta.id.len(),
-            Row::Damaged { id, .. } => id.len(),
-        })
-        .max()
-        .unwrap_or(3)
-        .max(3);
-    output.stdout(&format!(
-        "{:width$}  {:11}  {:>5}  {:24}  SCRIPT",
-        "RUN", "STATUS", "STEPS", "STARTED"
-    ));
-    for row in &rows {
-        let line = match row {
-            Row::Read {
-                meta,
-                status,
-                done,
-                total,
-            } => format!(
-                "{:width$}  {:11}  {:>5}  {:24}  {}",
-                meta.id,
-                status,
-                format!("{done}/{total}"),
-                meta.started_at,
-                display_name(&meta.script)
-            ),
-            Row::Damaged { id, .. } => {
-                format!("{id:width$}  {:11}  {:>5}  {:24}  ?", "damaged", "?", "?")
-            }
-        };
-        output.stdout(&line);
-    }
-    for row in &rows {
-        if let Row::Damaged { id, error } = row {
-            output.warn(&format!(
-                "run {id}: {error} (the other runs are unaffected; `runbook exec` starts its \
-                 script anew)"
-            ));
-        }
-    }
-    Ok(())
-}
 
 pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
     let contents = store.read(id)?;
     let meta = &contents.meta;
     let index = ReplayIndex::from_records(&contents.records);
-    let status = live_status(store, meta);
+    let status = store.live_status(meta);
     let destroyed = meta.status == RunStatus::Destroyed;
     // What each step made and adopted, from its claims.
     let owned = |e: &StepEntry, adopted: bool| -> Vec<String> {

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::aws::bridge::Failure;
 use crate::aws::clients::AwsOptions;
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, RunsAction};
 use crate::config;
 use crate::dsl::params::Params;
 use crate::dsl::runtime::Mode;
@@ -27,6 +27,7 @@ use crate::interrupt::Interrupt;
 use crate::journal::{now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store};
 use crate::output::{self, Output};
 use crate::report;
+use crate::runs;
 use crate::session::Session;
 
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
@@ -136,7 +137,23 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
             include_adopted,
             ..
         } => destroy(&env, run, params, *include_adopted),
-        Command::Runs => report::runs(store, output).map(|()| exit::DONE),
+        Command::Runs { action, filter } => match action {
+            None => runs::list(store, filter, output),
+            Some(RunsAction::Prune {
+                older_than,
+                forget_resources,
+                dry_run,
+                filter,
+            }) => runs::prune(
+                store,
+                filter,
+                *older_than,
+                *forget_resources,
+                *dry_run,
+                output,
+            ),
+        }
+        .map(|()| exit::DONE),
         Command::Status { run } => report::status(store, run, output).map(|()| exit::DONE),
         Command::Plan { file } => plan(&env, file),
         Command::Check { file } => check(&env, file),
@@ -187,6 +204,7 @@ fn exec(env: &Env, file: &Path, mut params: BTreeMap<String, Value>) -> Result<i
         script: session.path.clone(),
         script_hash: file_hash(&session.text),
         params,
+        planned_steps: Some(scan::steps(&session.ast, &session.text).len()),
         started_at: now_rfc3339(),
         ended_at: None,
         status: RunStatus::Running,

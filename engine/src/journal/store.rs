@@ -45,6 +45,10 @@ pub struct RunMeta {
     pub script: PathBuf,
     pub script_hash: String,
     pub params: BTreeMap<String, Value>,
+    /// The steps the script shows (a step in a loop or a function counts once): `runs`
+    /// measures progress against it. Absent in runs recorded before it was kept.
+    #[serde(default)]
+    pub planned_steps: Option<usize>,
     pub started_at: String,
     #[serde(default)]
     pub ended_at: Option<String>,
@@ -132,6 +136,7 @@ impl Store {
             .filter_map(|entry| entry.ok())
             .filter(|entry| entry.path().join(META).is_file())
             .filter_map(|entry| entry.file_name().into_string().ok())
+            .filter(|id| !id.starts_with('.'))
             .collect();
         ids.sort();
         Ok(ids)
@@ -180,6 +185,27 @@ impl Store {
     /// Whether a process owns the run right now.
     pub fn is_active(&self, id: &str) -> bool {
         RunLock::is_held(&self.run_dir(id).join(LOCK))
+    }
+
+    /// A run's status as users need it: `running` only while a process really owns the run.
+    pub fn live_status(&self, meta: &RunMeta) -> &'static str {
+        match meta.status {
+            RunStatus::Running if !self.is_active(&meta.id) => "stopped",
+            status => status.as_str(),
+        }
+    }
+
+    /// Deletes a run, under its lock so that no process can be using it. It is first renamed
+    /// to a hidden name, so a crash part-way leaves no half-run that `runs` would list.
+    pub fn remove(&self, id: &str) -> Result<()> {
+        let dir = self.run_dir(id);
+        let lock = RunLock::acquire(&dir.join(LOCK), id, "runs prune")?;
+        let hidden = self.runs_dir().join(format!(".{id}.removing"));
+        fs::rename(&dir, &hidden)
+            .map_err(|e| Error::state(format!("cannot remove {}", dir.display()), e))?;
+        drop(lock);
+        fs::remove_dir_all(&hidden)
+            .map_err(|e| Error::state(format!("cannot remove {}", hidden.display()), e))
     }
 
     pub(super) fn write_meta(dir: &Path, meta: &RunMeta) -> Result<()> {
