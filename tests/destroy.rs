@@ -1,6 +1,9 @@
 //! `destroy`: undo blocks run once each, newest first, and a killed destroy goes on.
 
-use crate::test::Test;
+use std::process::Command;
+
+use crate::pty::Pty;
+use crate::test::{Test, BIN};
 
 const SCRIPT: &str = r#"
 let prefix = param("prefix", "demo");
@@ -142,4 +145,53 @@ fn undo_blocks_can_call_the_scripts_imported_modules() {
     t.run(&["exec", "made.rhai"]).status(0);
     t.run(&["destroy", "made-1"]).status(0);
     assert_eq!(t.read("undo.log"), "thing");
+}
+
+/// `destroy` on a terminal as the operator runs it.
+fn destroy_on_a_terminal(t: &Test, args: &[&str]) -> Pty {
+    let mut command = Command::new(BIN);
+    command.arg("destroy").args(args).current_dir(&t.dir);
+    for (key, value) in t.vars() {
+        command.env(key, value);
+    }
+    Pty::spawn(command)
+}
+
+/// On a terminal, destroy lists what it will undo and what it leaves, and asks first; a no
+/// changes nothing, and `--yes` does not ask.
+#[test]
+fn on_a_terminal_destroy_lists_what_it_will_undo_and_asks_first() {
+    let t = Test::new();
+    t.write("setup.rhai", SCRIPT);
+    t.run(&["exec", "setup.rhai"]).status(0);
+    let listing = "destroy setup-1 undoes, newest first:\n  \
+                   create c (line 9)\n  \
+                   create b (line 5)\n  \
+                   create a (line 3)\n\
+                   and leaves in place:\n  \
+                   note (line 4): no undo block\n\
+                   Undo 3 steps of setup-1? [y/N] ";
+
+    let mut declined = destroy_on_a_terminal(&t, &["setup-1"]);
+    declined.expect(listing);
+    declined.send("n\r");
+    declined
+        .expect("destroy of setup-1 cancelled: nothing was changed (`--yes` skips the question)");
+    assert_eq!(declined.wait(), Some(130));
+    assert_eq!(t.read("undo.log"), "");
+    assert_eq!(t.status_of("setup-1")["status"], "done");
+
+    let mut agreed = destroy_on_a_terminal(&t, &["setup-1"]);
+    agreed.expect(listing);
+    agreed.send("y\r");
+    agreed.expect("run setup-1 destroyed: 3 undone, 1 left in place");
+    assert_eq!(agreed.wait(), Some(0));
+    assert_eq!(t.read("undo.log"), "demo-a+demo-b\ndemo-b\ndemo-a\n");
+
+    t.run(&["exec", "setup.rhai", "--param", "prefix=ci"])
+        .status(0);
+    let mut unasked = destroy_on_a_terminal(&t, &["setup-2", "--yes"]);
+    unasked.expect("run setup-2 destroyed: 3 undone, 1 left in place");
+    assert!(!unasked.screen().contains("[y/N]"), "--yes does not ask");
+    assert_eq!(unasked.wait(), Some(0));
 }

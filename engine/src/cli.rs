@@ -126,6 +126,9 @@ pub enum Command {
         /// Also remove what the run adopted (found existing) instead of leaving it in place.
         #[arg(long)]
         include_adopted: bool,
+        /// Do not ask first: on a terminal, destroy lists what it will undo and asks.
+        #[arg(long, short = 'y')]
+        yes: bool,
         #[command(flatten)]
         params: ParamArgs,
     },

@@ -21,3 +21,4 @@ pub mod report;
 pub mod run;
 pub mod runs;
 pub mod session;
+pub mod teardown;

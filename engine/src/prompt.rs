@@ -1,6 +1,7 @@
-//! The hidden prompt for a secret on the terminal. Echo is turned off before the prompt is
-//! shown, not after: text typed or pasted as soon as the prompt appears must not be echoed
-//! (a prompt-then-hide order leaves a window in which the terminal shows the secret).
+//! Questions on the terminal: the hidden prompt for a secret, and a yes-or-no. For a secret,
+//! echo is turned off before the prompt is shown, not after: text typed or pasted as soon as
+//! the prompt appears must not be echoed (a prompt-then-hide order leaves a window in which
+//! the terminal shows the secret).
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
@@ -47,4 +48,17 @@ pub fn read_hidden(prompt: &str) -> io::Result<String> {
     BufReader::new(&tty).read_line(&mut line)?;
     drop(hidden);
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// Shows `text` and `question` on the controlling terminal and reads the answer: only `y` or
+/// `yes` (any case) is a yes; an empty line or the end of input is a no.
+pub fn confirm(text: &str, question: &str) -> io::Result<bool> {
+    let tty = OpenOptions::new().read(true).write(true).open("/dev/tty")?;
+    (&tty).write_all(text.as_bytes())?;
+    (&tty).write_all(question.as_bytes())?;
+    (&tty).flush()?;
+    let mut line = String::new();
+    BufReader::new(&tty).read_line(&mut line)?;
+    let answer = line.trim().to_ascii_lowercase();
+    Ok(answer == "y" || answer == "yes")
 }

@@ -29,6 +29,7 @@ use crate::output::{self, Output};
 use crate::report;
 use crate::runs;
 use crate::session::Session;
+use crate::{prompt, teardown};
 
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
@@ -135,8 +136,9 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
         Command::Destroy {
             run,
             include_adopted,
+            yes,
             ..
-        } => destroy(&env, run, params, *include_adopted),
+        } => destroy(&env, run, params, *include_adopted, !*yes),
         Command::Runs { action, filter } => match action {
             None => runs::list(store, filter, output),
             Some(RunsAction::Prune {
@@ -404,6 +406,7 @@ fn destroy(
     id: &str,
     given: BTreeMap<String, Value>,
     include_adopted: bool,
+    ask: bool,
 ) -> Result<i32> {
     let (store, output) = (&env.store, &env.output);
     let Opened {
@@ -418,6 +421,20 @@ fn destroy(
     let interrupt = Rc::new(Interrupt::install());
     let script = journal.meta.script.clone();
     let mut session = env.session(&script, params, interrupt)?;
+    if ask && std::io::stdin().is_terminal() {
+        let steps = scan::steps(&session.ast, &session.text);
+        let teardown = teardown::preview(&index, &steps, include_adopted);
+        if !teardown.undo.is_empty() {
+            let yes = prompt::confirm(&teardown.describe(id), &teardown.question(id))
+                .map_err(|e| Error::state("cannot ask on the terminal".to_string(), e))?;
+            if !yes {
+                output.progress(&format!(
+                    "destroy of {id} cancelled: nothing was changed (`--yes` skips the question)"
+                ));
+                return Ok(exit::INTERRUPTED);
+            }
+        }
+    }
     session.runtime.set_include_adopted(include_adopted);
     let previous = journal.meta.status;
     journal.meta.status = RunStatus::Destroying;
