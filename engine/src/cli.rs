@@ -5,6 +5,8 @@ use std::time::{Duration, SystemTime};
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
+use crate::completion;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "runbook",
@@ -74,18 +76,20 @@ pub enum Command {
     /// Start a new run of a runbook.
     Exec {
         /// The script; a bare name is also looked up in ./runbooks/.
+        #[arg(add = completion::scripts())]
         file: PathBuf,
         #[command(flatten)]
         params: ParamArgs,
     },
     /// Continue a run where it stopped (the newest unfinished run when RUN is omitted).
     Resume {
+        #[arg(add = completion::run_ids())]
         run: Option<String>,
         /// Run steps whose body changed since they were recorded.
         #[arg(long)]
         rerun_changed: bool,
         /// Run again from this step on (a step name, or `name #k` for a repeated name).
-        #[arg(long, value_name = "STEP")]
+        #[arg(long, value_name = "STEP", add = completion::step_names())]
         from: Option<String>,
         /// Accept params that differ from the ones the run was started with.
         #[arg(long)]
@@ -102,26 +106,37 @@ pub enum Command {
         filter: RunFilter,
     },
     /// Show a run's steps, outputs and errors.
-    Status { run: String },
+    Status {
+        #[arg(add = completion::run_ids())]
+        run: String,
+    },
     /// List a script's steps without running it, marked done, pending or changed.
-    Plan { file: PathBuf },
+    Plan {
+        #[arg(add = completion::scripts())]
+        file: PathBuf,
+    },
     /// Compile a script and check it without running it.
-    Check { file: PathBuf },
+    Check {
+        #[arg(add = completion::scripts())]
+        file: PathBuf,
+    },
     /// List the AWS bindings with their signatures and docs (`*` marks required members).
     Functions {
         /// Only this service's bindings (ecr, iam, ...).
+        #[arg(add = completion::services())]
         service: Option<String>,
     },
     /// An interactive session with the same bindings; nothing is journaled.
     Repl {
         /// Attach a run: its params and step values become variables.
-        #[arg(long, value_name = "RUN")]
+        #[arg(long, value_name = "RUN", add = completion::run_ids())]
         run: Option<String>,
         #[command(flatten)]
         params: ParamArgs,
     },
     /// Undo a run's completed steps, newest first.
     Destroy {
+        #[arg(add = completion::run_ids())]
         run: String,
         /// Also remove what the run adopted (found existing) instead of leaving it in place.
         #[arg(long)]
@@ -131,6 +146,19 @@ pub enum Command {
         yes: bool,
         #[command(flatten)]
         params: ParamArgs,
+    },
+    /// Print the script that makes SHELL complete runbook's commands, options, run ids, step
+    /// names and scripts, e.g. `source <(runbook completions bash)` in ~/.bashrc.
+    Completions {
+        #[arg(value_parser = completion::SHELLS)]
+        shell: String,
+    },
+    /// Print the manual page, or with --dir write one per command there.
+    Man {
+        /// Write runbook.1, runbook-exec.1, ... into this directory (e.g.
+        /// ~/.local/share/man/man1).
+        #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -161,7 +189,7 @@ pub struct RunFilter {
     #[arg(long, value_name = "STATUS", value_delimiter = ',', value_parser = RUN_STATUSES)]
     pub status: Vec<String>,
     /// Only runs of this script (its path as listed, its file name, or its stem).
-    #[arg(long, value_name = "SCRIPT")]
+    #[arg(long, value_name = "SCRIPT", add = completion::scripts())]
     pub script: Option<String>,
     /// Only runs started since then: an age (30m, 2h, 7d) or a UTC time (2026-12-01,
     /// 2026-12-01T08:00:00Z).

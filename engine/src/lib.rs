@@ -5,6 +5,7 @@
 
 pub mod aws;
 pub mod cli;
+pub mod completion;
 pub mod config;
 pub mod diagnostic;
 pub mod dsl;
@@ -14,6 +15,7 @@ pub mod fiber;
 pub mod functions;
 pub mod interrupt;
 pub mod journal;
+pub mod manpage;
 pub mod output;
 pub mod prompt;
 pub mod repl;

@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::aws::bridge::Failure;
 use crate::aws::clients::AwsOptions;
 use crate::cli::{Cli, Command, RunsAction};
+use crate::completion;
 use crate::config;
 use crate::dsl::params::Params;
 use crate::dsl::runtime::Mode;
@@ -25,6 +26,7 @@ use crate::events::Event as OutputEvent;
 use crate::functions;
 use crate::interrupt::Interrupt;
 use crate::journal::{now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store};
+use crate::manpage;
 use crate::output::{self, Output};
 use crate::report;
 use crate::runs;
@@ -32,6 +34,10 @@ use crate::session::Session;
 use crate::{prompt, teardown};
 
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let args: Vec<OsString> = args.into_iter().collect();
+    if let Some(code) = completion::serve(&args) {
+        return code;
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -169,6 +175,14 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
         Command::Functions { service } => {
             functions::list(service.as_deref(), output).map(|()| exit::DONE)
         }
+        Command::Completions { shell } => {
+            completion::write_registration(shell, &mut std::io::stdout())
+                .map(|()| exit::DONE)
+                .map_err(|e| Error::Usage(format!("cannot write the completion script: {e}")))
+        }
+        Command::Man { dir } => {
+            manpage::write(dir.as_deref(), &mut std::io::stdout()).map(|()| exit::DONE)
+        }
     }
 }
 
@@ -232,22 +246,6 @@ struct ResumeOptions {
     rerun_changed: bool,
     from: Option<String>,
     change_params: bool,
-}
-
-fn newest_unfinished(store: &Store) -> Result<String> {
-    let runs = store.list()?;
-    let unfinished = runs.iter().rev().find(|m| {
-        matches!(
-            m.status,
-            RunStatus::Running | RunStatus::Failed | RunStatus::Interrupted
-        )
-    });
-    unfinished.map(|m| m.id.clone()).ok_or_else(|| {
-        Error::NothingToResume(format!(
-            "no unfinished run in {} (see `runbook runs`)",
-            store.root().display()
-        ))
-    })
 }
 
 /// A script that asks for the `region` param and was not given one works in the region of
@@ -345,7 +343,7 @@ fn resume(
     let (store, output) = (&env.store, &env.output);
     let id = match run {
         Some(id) => id.to_string(),
-        None => newest_unfinished(store)?,
+        None => runs::newest_unfinished(store)?,
     };
     let Opened {
         mut journal,

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::{json, Value};
 
 use crate::cli::RunFilter;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::journal::{ReplayIndex, RunMeta, RunStatus, Store};
 use crate::output::Output;
 use crate::session::display_name;
@@ -296,4 +296,21 @@ pub fn prune(
         kept.len()
     ));
     Ok(())
+}
+
+/// The run `resume` continues when none is named.
+pub fn newest_unfinished(store: &Store) -> Result<String> {
+    let runs = store.list()?;
+    let unfinished = runs.iter().rev().find(|m| {
+        matches!(
+            m.status,
+            RunStatus::Running | RunStatus::Failed | RunStatus::Interrupted
+        )
+    });
+    unfinished.map(|m| m.id.clone()).ok_or_else(|| {
+        Error::NothingToResume(format!(
+            "no unfinished run in {} (see `runbook runs`)",
+            store.root().display()
+        ))
+    })
 }

@@ -1,0 +1,143 @@
+//! Shell completion from the CLI definition (clap_complete's dynamic engine): the shell calls
+//! `runbook` back with `COMPLETE=<shell>` for each Tab, so run ids, step names and services
+//! are read when they are asked for, from the state directory the command line names.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{ArgMatches, CommandFactory};
+use clap_complete::env::Shells;
+use clap_complete::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate, PathCompleter};
+
+use crate::cli::Cli;
+use crate::error::exit;
+use crate::journal::{ReplayIndex, Store};
+
+const VAR: &str = "COMPLETE";
+pub const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "elvish", "powershell"];
+
+/// Answers the shell when it is the one calling (`COMPLETE` set); `None` otherwise.
+pub fn serve(args: &[OsString]) -> Option<i32> {
+    let current_dir = std::env::current_dir().ok();
+    match clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(VAR)
+        .try_complete(args.iter().cloned(), current_dir.as_deref())
+    {
+        Ok(true) => Some(exit::DONE),
+        Ok(false) => None,
+        Err(error) => {
+            let _ = error.print();
+            Some(exit::USAGE)
+        }
+    }
+}
+
+/// `runbook completions SHELL`: the script that registers completion for SHELL, calling back
+/// this same binary (by its path when it was run by one, else through PATH).
+pub fn write_registration(shell: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    let shells = Shells::builtins();
+    let Some(completer) = shells.completer(shell) else {
+        return Err(std::io::Error::other(format!("unknown shell `{shell}`")));
+    };
+    let invoked = std::env::args_os().next().map(PathBuf::from);
+    let program = match invoked {
+        Some(path) if path.components().count() > 1 => std::path::absolute(&path)?,
+        _ => PathBuf::from("runbook"),
+    };
+    completer.write_registration(VAR, "runbook", "runbook", &program.to_string_lossy(), out)
+}
+
+/// The words the shell is completing, as far as clap can make them out.
+fn typed() -> ArgMatches {
+    let words: Vec<OsString> = std::env::args_os()
+        .skip_while(|word| word != "--")
+        .skip(1)
+        .collect();
+    Cli::command()
+        .ignore_errors(true)
+        .try_get_matches_from(words)
+        .unwrap_or_default()
+}
+
+fn store(matches: &ArgMatches) -> Store {
+    let root = matches
+        .get_one::<PathBuf>("state_dir")
+        .cloned()
+        .or_else(|| std::env::var_os("RUNBOOK_STATE_DIR").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(".runbook"));
+    Store::new(root)
+}
+
+/// Run ids, newest first, each with its status and script for shells that show help.
+pub fn run_ids() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let store = store(&typed());
+        let mut runs = store.list().unwrap_or_default();
+        runs.reverse();
+        runs.iter()
+            .enumerate()
+            .map(|(order, meta)| {
+                let help = format!(
+                    "{} · {} · {}",
+                    store.live_status(meta),
+                    meta.script.display(),
+                    meta.started_at
+                );
+                CompletionCandidate::new(&meta.id)
+                    .help(Some(help.into()))
+                    .display_order(Some(order))
+            })
+            .collect()
+    })
+}
+
+/// The steps `resume --from` can start at: those of the run being resumed, or of the run
+/// `resume` would pick without one.
+pub fn step_names() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let matches = typed();
+        let store = store(&matches);
+        let named = matches
+            .subcommand_matches("resume")
+            .and_then(|resume| resume.get_one::<String>("run").cloned());
+        let Some(run) = named.or_else(|| crate::runs::newest_unfinished(&store).ok()) else {
+            return Vec::new();
+        };
+        let Ok(contents) = store.read(&run) else {
+            return Vec::new();
+        };
+        let index = ReplayIndex::from_records(&contents.records);
+        index
+            .entries()
+            .iter()
+            .map(|entry| {
+                let status = if entry.is_completed() {
+                    "done"
+                } else {
+                    "not done"
+                };
+                CompletionCandidate::new(entry.step.label())
+                    .help(Some(format!("line {} · {status}", entry.step.line).into()))
+            })
+            .collect()
+    })
+}
+
+pub fn services() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        crate::aws::services::SERVICES
+            .iter()
+            .map(CompletionCandidate::new)
+            .collect()
+    })
+}
+
+/// Scripts: `.rhai` files and the directories that may hold them.
+pub fn scripts() -> ArgValueCompleter {
+    ArgValueCompleter::new(
+        PathCompleter::any().filter(|path: &Path| {
+            path.is_dir() || path.extension().is_some_and(|ext| ext == "rhai")
+        }),
+    )
+}
