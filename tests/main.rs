@@ -9,7 +9,7 @@ mod aws_generic;
 mod aws_services;
 mod aws_tables;
 mod bad_input;
-mod completion;
+mod cli;
 mod destroy;
 mod faults;
 mod journal;

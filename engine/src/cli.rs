@@ -74,6 +74,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start a new run of a runbook.
+    #[command(
+        after_help = "Examples:\n  runbook exec runbooks/setup.rhai --param subnets=subnet-a,subnet-b\n  runbook exec setup --params prod.toml     # ./runbooks/setup.rhai; secrets from [secrets]\n  runbook --json exec setup | jq -c 'select(.event == \"step_failed\")'"
+    )]
     Exec {
         /// The script; a bare name is also looked up in ./runbooks/.
         #[arg(add = completion::scripts())]
@@ -82,6 +85,9 @@ pub enum Command {
         params: ParamArgs,
     },
     /// Continue a run where it stopped (the newest unfinished run when RUN is omitted).
+    #[command(
+        after_help = "Examples:\n  runbook resume                            # the newest unfinished run\n  runbook resume setup-2 --rerun-changed    # after fixing a step's body\n  runbook resume setup-2 --from \"ecs service\""
+    )]
     Resume {
         #[arg(add = completion::run_ids())]
         run: Option<String>,
@@ -99,6 +105,9 @@ pub enum Command {
     },
     /// List runs, oldest first; `runs prune` deletes old ones.
     #[command(args_conflicts_with_subcommands = true)]
+    #[command(
+        after_help = "Examples:\n  runbook runs --status failed,stopped --since 2h\n  runbook runs prune --older-than 30d --dry-run"
+    )]
     Runs {
         #[command(subcommand)]
         action: Option<RunsAction>,
@@ -106,27 +115,42 @@ pub enum Command {
         filter: RunFilter,
     },
     /// Show a run's steps, outputs and errors.
+    #[command(
+        after_help = "Examples:\n  runbook status setup-2\n  runbook --json status setup-2 | jq '.steps[] | select(.status == \"failed\")'"
+    )]
     Status {
         #[arg(add = completion::run_ids())]
         run: String,
     },
     /// List a script's steps without running it, marked done, pending or changed.
+    #[command(
+        after_help = "Examples:\n  runbook plan runbooks/setup.rhai          # against the newest run of that script"
+    )]
     Plan {
         #[arg(add = completion::scripts())]
         file: PathBuf,
     },
     /// Compile a script and check it without running it.
+    #[command(
+        after_help = "Examples:\n  runbook check runbooks/setup.rhai\n  runbook --json check setup | jq '.params'"
+    )]
     Check {
         #[arg(add = completion::scripts())]
         file: PathBuf,
     },
     /// List the AWS bindings with their signatures and docs (`*` marks required members).
+    #[command(
+        after_help = "Examples:\n  runbook functions ecs                     # every ECS binding with its members\n  runbook functions | grep wait_              # the waiters, from the models"
+    )]
     Functions {
         /// Only this service's bindings (ecr, iam, ...).
         #[arg(add = completion::services())]
         service: Option<String>,
     },
     /// An interactive session with the same bindings; nothing is journaled.
+    #[command(
+        after_help = "Examples:\n  runbook repl                              # then: ecr::describe_repositories(#{})\n  runbook repl --run setup-2                # the run's step values are variables\n  echo 'sts::get_caller_identity(#{})' | runbook repl"
+    )]
     Repl {
         /// Attach a run: its params and step values become variables.
         #[arg(long, value_name = "RUN", add = completion::run_ids())]
@@ -135,6 +159,9 @@ pub enum Command {
         params: ParamArgs,
     },
     /// Undo a run's completed steps, newest first.
+    #[command(
+        after_help = "Examples:\n  runbook destroy setup-2                   # lists what it will undo, then asks\n  runbook destroy setup-2 --yes             # in CI: no question\n  runbook destroy setup-2 --include-adopted # also what the run found existing"
+    )]
     Destroy {
         #[arg(add = completion::run_ids())]
         run: String,
@@ -149,11 +176,17 @@ pub enum Command {
     },
     /// Print the script that makes SHELL complete runbook's commands, options, run ids, step
     /// names and scripts, e.g. `source <(runbook completions bash)` in ~/.bashrc.
+    #[command(
+        after_help = "Examples:\n  echo 'source <(runbook completions bash)' >> ~/.bashrc\n  runbook completions fish > ~/.config/fish/completions/runbook.fish"
+    )]
     Completions {
         #[arg(value_parser = completion::SHELLS)]
         shell: String,
     },
     /// Print the manual page, or with --dir write one per command there.
+    #[command(
+        after_help = "Examples:\n  runbook man | man -l -\n  runbook man --dir ~/.local/share/man/man1"
+    )]
     Man {
         /// Write runbook.1, runbook-exec.1, ... into this directory (e.g.
         /// ~/.local/share/man/man1).

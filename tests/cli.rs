@@ -1,5 +1,6 @@
-//! Shell completion, driven through real bash with the script `runbook completions bash`
-//! prints, and the manual pages `runbook man` renders.
+//! The command line's conventions: shell completion, driven through real bash with the script
+//! `runbook completions bash` prints; the manual pages `runbook man` renders; help with
+//! examples.
 
 use crate::test::Test;
 
@@ -143,4 +144,36 @@ fn man_renders_a_page_per_command_from_the_cli_definition() {
     t.run(&["completions", "tcsh"])
         .status(2)
         .stderr_has("invalid value 'tcsh'");
+}
+
+#[test]
+fn every_command_help_ends_with_examples() {
+    let t = Test::new();
+    for command in [
+        "exec",
+        "resume",
+        "runs",
+        "status",
+        "plan",
+        "check",
+        "functions",
+        "repl",
+        "destroy",
+        "completions",
+        "man",
+    ] {
+        let help = t.run(&[command, "--help"]);
+        help.status(0);
+        let examples = help.stdout.split("Examples:\n").nth(1);
+        let examples = examples.unwrap_or_else(|| panic!("{command} --help has no examples"));
+        assert!(
+            examples
+                .lines()
+                .all(|l| l.starts_with("  runbook ") || l.starts_with("  echo ")),
+            "{command}: {examples}"
+        );
+    }
+    t.run(&["--help"])
+        .stdout_has("Global options:")
+        .stdout_has("AWS options:");
 }
