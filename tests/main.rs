@@ -13,6 +13,7 @@ mod cli;
 mod destroy;
 mod faults;
 mod journal;
+mod logs;
 mod modules;
 mod parallel;
 mod plan;

@@ -122,6 +122,20 @@ pub enum Command {
         #[arg(add = completion::run_ids())]
         run: String,
     },
+    /// Show the lines a run's script wrote with log() and print(), with time and step.
+    #[command(
+        after_help = "Examples:\n  runbook logs setup-2\n  runbook logs setup-2 'ecs service'        # one step (every occurrence, and its undo)\n  runbook logs setup-3 --follow             # from another terminal, while it runs"
+    )]
+    Logs {
+        #[arg(add = completion::run_ids())]
+        run: String,
+        /// Only this step's lines: its name, or `name #k` for one occurrence.
+        #[arg(add = completion::step_names())]
+        step: Option<String>,
+        /// Go on printing as the run writes, until no process holds it.
+        #[arg(long, short = 'f')]
+        follow: bool,
+    },
     /// List a script's steps without running it, marked done, pending or changed.
     #[command(
         after_help = "Examples:\n  runbook plan runbooks/setup.rhai          # against the newest run of that script"

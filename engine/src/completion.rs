@@ -92,15 +92,15 @@ pub fn run_ids() -> ArgValueCandidates {
     })
 }
 
-/// The steps `resume --from` can start at: those of the run being resumed, or of the run
-/// `resume` would pick without one.
+/// The steps of the run the line names (`resume RUN --from`, `logs RUN`), or for `resume`
+/// without one, of the run it would pick.
 pub fn step_names() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
         let matches = typed();
         let store = store(&matches);
         let named = matches
-            .subcommand_matches("resume")
-            .and_then(|resume| resume.get_one::<String>("run").cloned());
+            .subcommand()
+            .and_then(|(_, command)| command.try_get_one::<String>("run").ok().flatten().cloned());
         let Some(run) = named.or_else(|| crate::runs::newest_unfinished(&store).ok()) else {
             return Vec::new();
         };

@@ -97,13 +97,17 @@ pub enum Event {
         step: StepRef,
         error: String,
     },
-    /// `log(...)`.
+    /// `log(...)`, from the step labelled `step` (absent outside steps).
     Log {
         message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
     },
     /// `print(...)`.
     Print {
         message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
     },
     Warning {
         message: String,
@@ -138,7 +142,8 @@ pub enum Event {
 
 impl Event {
     /// The event that tells of `record`, a change the journal records of `step`; none for
-    /// what only the journal needs (a session, a rewind, a claim). Every change to a step or
+    /// what only the journal needs (a session, a rewind, a claim, a line of output, which
+    /// the output told when it was written). Every change to a step or
     /// an undo is told from its record, so `--json` never says what the journal does not.
     pub fn of_record(record: &Record, step: StepRef) -> Option<Event> {
         Some(match record {
@@ -166,9 +171,10 @@ impl Event {
                 step,
                 error: error.message.clone(),
             },
-            Record::Session { .. } | Record::Rewound { .. } | Record::Claimed { .. } => {
-                return None
-            }
+            Record::Session { .. }
+            | Record::Rewound { .. }
+            | Record::Claimed { .. }
+            | Record::Output { .. } => return None,
         })
     }
 }

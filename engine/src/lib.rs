@@ -15,6 +15,7 @@ pub mod fiber;
 pub mod functions;
 pub mod interrupt;
 pub mod journal;
+pub mod logs;
 pub mod manpage;
 pub mod output;
 pub mod prompt;

@@ -45,6 +45,11 @@ impl Output {
 
     /// One NDJSON event on stdout (only with `--json`).
     pub fn event(&self, event: Event) {
+        self.event_at(event, &now_rfc3339());
+    }
+
+    /// An event that happened `at`, told again from the journal (`logs`).
+    pub fn event_at(&self, event: Event, at: &str) {
         if !self.json {
             return;
         }
@@ -52,7 +57,7 @@ impl Output {
             Ok(Value::Object(members)) => members,
             _ => Map::new(),
         };
-        event.insert("at".into(), now_rfc3339().into());
+        event.insert("at".into(), at.into());
         let (event, _) = self.secrets.encode(Value::Object(event));
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{event}");
@@ -96,10 +101,11 @@ impl Output {
     }
 
     /// The script's `print`: stdout, or a `print` event with `--json`.
-    pub fn print(&self, text: &str) {
+    pub fn print(&self, text: &str, step: Option<&str>) {
         if self.json {
             self.event(Event::Print {
                 message: text.to_string(),
+                step: step.map(str::to_string),
             });
         } else {
             self.stdout(text);
@@ -107,13 +113,16 @@ impl Output {
     }
 
     /// The script's `log`: stderr, or a `log` event with `--json`.
-    pub fn log(&self, text: &str) {
+    pub fn log(&self, text: &str, step: Option<&str>) {
         if self.json {
             self.event(Event::Log {
                 message: text.to_string(),
+                step: step.map(str::to_string),
             });
         } else if self.verbosity >= Verbosity::Normal {
-            eprintln!("  | {}", self.secrets.redact(text));
+            for line in self.secrets.redact(text).lines() {
+                eprintln!("  | {line}");
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use crate::dsl::scan::{self, StaticStep, StepName};
 use crate::error::Result;
 use crate::journal::{Outcome, ReplayIndex, RunStatus, StepEntry, StepStatus, Store, UndoState};
+use crate::logs;
 use crate::output::{self, Output};
 use crate::session::{display_name, Session};
 
@@ -44,7 +45,11 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
                         step["value"] = value.clone();
                         step["duration_ms"] = json!(duration_ms);
                     }
-                    Outcome::Failed(error) => step["error"] = json!(error),
+                    Outcome::Failed(error) => {
+                        step["error"] = json!(error);
+                        step["output"] =
+                            json!(logs::last_lines(&contents.records, &e.step.label(), logs::TAIL));
+                    }
                     _ => {}
                 }
                 if let UndoState::Failed(error) = &e.undo {
@@ -100,6 +105,20 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
             entry.step.label(),
             entry.step.line
         ));
+        if matches!(entry.outcome, Outcome::Failed(_)) {
+            let label = entry.step.label();
+            let lines = logs::last_lines(&contents.records, &label, logs::TAIL);
+            for line in &lines {
+                output.stdout(&format!("               | {line}"));
+            }
+            if !lines.is_empty() {
+                output.stdout(&format!(
+                    "               (all its output: runbook logs {} {})",
+                    meta.id,
+                    shell_word(&label)
+                ));
+            }
+        }
         let adopted = owned(entry, true);
         if !adopted.is_empty() {
             output.stdout(&format!(
@@ -112,6 +131,18 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
         output.stdout(&format!("error: {error}"));
     }
     Ok(())
+}
+
+/// A word as typed in a shell: quoted when it holds anything but plain characters.
+fn shell_word(word: &str) -> String {
+    if word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 pub fn shorten(text: &str, max: usize) -> String {

@@ -26,6 +26,7 @@ use crate::events::Event as OutputEvent;
 use crate::functions;
 use crate::interrupt::Interrupt;
 use crate::journal::{now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store};
+use crate::logs;
 use crate::manpage;
 use crate::output::{self, Output};
 use crate::report;
@@ -174,6 +175,9 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
         ),
         Command::Functions { service } => {
             functions::list(service.as_deref(), output).map(|()| exit::DONE)
+        }
+        Command::Logs { run, step, follow } => {
+            logs::show(store, run, step.as_deref(), *follow, output).map(|()| exit::DONE)
         }
         Command::Completions { shell } => {
             completion::write_registration(shell, &mut std::io::stdout())

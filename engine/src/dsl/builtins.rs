@@ -12,6 +12,7 @@ use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext};
 
 use super::runtime::{runtime_error, Halt, Runtime};
 use crate::error::Error;
+use crate::journal::Stream;
 
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
 
@@ -43,11 +44,7 @@ pub fn name_of(signature: &str) -> &str {
 
 pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     let r = rt.clone();
-    engine.on_print(move |text| {
-        if r.shows_script_output() {
-            r.output.print(text)
-        }
-    });
+    engine.on_print(move |text| r.script_output(Stream::Print, text));
     let r = rt.clone();
     engine.on_debug(move |text, _, pos| {
         if r.shows_script_output() {
@@ -58,9 +55,7 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
 
     let r = rt.clone();
     engine.register_fn("log", move |value: Dynamic| {
-        if r.shows_script_output() {
-            r.output.log(&value.to_string())
-        }
+        r.script_output(Stream::Log, &value.to_string())
     });
 
     let r = rt.clone();

@@ -30,7 +30,7 @@ use crate::error::Error;
 use crate::events::{Event as OutputEvent, StepRef};
 use crate::fiber::Turn;
 use crate::interrupt::{Interrupt, Stop};
-use crate::journal::{Event, Journal, Outcome, RecordedError, ReplayIndex, StepId};
+use crate::journal::{Event, Journal, Outcome, RecordedError, ReplayIndex, StepId, Stream};
 use crate::output::{self, Output};
 
 mod execute;
@@ -424,6 +424,35 @@ impl Runtime {
     pub fn shows_script_output(&self) -> bool {
         let state = self.state.borrow();
         state.mode != Mode::Destroy || state.current.is_some()
+    }
+
+    /// A `log` or `print` line: shown, and journaled masked with the step it came from, so
+    /// `runbook logs` and `status` have it after the process is gone. A line that cannot be
+    /// journaled is only warned about: the next step's record meets the same disk and stops
+    /// the run properly.
+    pub fn script_output(&self, stream: Stream, text: &str) {
+        if !self.shows_script_output() {
+            return;
+        }
+        let step = self.state.borrow().current.clone();
+        match stream {
+            Stream::Log => self.output.log(text, step.as_deref()),
+            Stream::Print => self.output.print(text, step.as_deref()),
+        }
+        let mut state = self.state.borrow_mut();
+        let Some(journal) = state.journal.as_mut() else {
+            return;
+        };
+        let event = Event::Output {
+            stream,
+            step,
+            message: self.secrets.redact(text),
+        };
+        if let Err(error) = journal.append(event) {
+            drop(state);
+            self.output
+                .warn(&format!("a line of output is not journaled: {error}"));
+        }
     }
 
     /// Refuses a call that changes the world outside a step: code outside steps runs again

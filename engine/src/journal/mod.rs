@@ -19,13 +19,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-pub use record::{Event, RecordedError, RedactedPart, Redaction, StepId};
+pub use record::{Event, Record, RecordedError, RedactedPart, Redaction, StepId, Stream};
 pub use replay::{Outcome, ReplayIndex, StepEntry, StepStatus, UndoState};
 pub use store::{RunContents, RunMeta, RunStatus, Store, TornTail};
 
 use crate::error::{Error, Result};
 use lock::RunLock;
-use record::{encode, Record};
+use record::encode;
 
 pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()

@@ -73,17 +73,37 @@ pub enum Event {
         resource: String,
         adopted: bool,
     },
+    /// A line the script wrote with `log` or `print`, masked, from the step (or `undo of`
+    /// the step) labelled `step`, or from code outside steps. For `runbook logs`; no replay
+    /// reads it.
+    Output {
+        stream: Stream,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stream {
+    Log,
+    Print,
 }
 
 impl Event {
     /// Whether the record must be on disk before the run goes on (fsync), decided here for
     /// every writer. An outcome must: a step that completed is not run again, an undo that
     /// ran is not run again, a claim keeps a resource its step's own. A start need not:
-    /// losing it only means its step or undo runs again, as it would after any crash.
+    /// losing it only means its step or undo runs again, as it would after any crash. Nor
+    /// need a script's output line, which only `logs` reads.
     pub fn is_durable(&self) -> bool {
         !matches!(
             self,
-            Event::Session { .. } | Event::Started { .. } | Event::UndoStarted { .. }
+            Event::Session { .. }
+                | Event::Started { .. }
+                | Event::UndoStarted { .. }
+                | Event::Output { .. }
         )
     }
 }

@@ -112,7 +112,7 @@ impl ReplayIndex {
 
     pub fn apply(&mut self, event: &Event) {
         match event {
-            Event::Session { .. } => {}
+            Event::Session { .. } | Event::Output { .. } => {}
             Event::Started { position, step } => {
                 let entry = StepEntry {
                     step: step.clone(),
