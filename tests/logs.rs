@@ -3,9 +3,8 @@
 //! lines of a failed step.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 
-use crate::test::{Test, BIN};
+use crate::test::Test;
 
 const SCRIPT: &str = r#"
 let pw = secret("pw");
@@ -168,11 +167,8 @@ step "wait" {
     );
     let mut running = t.spawn(&["exec", "slow.rhai"]);
     running.wait_for("log", "message", "before");
-    let mut follow = Command::new(BIN)
-        .args(["logs", "slow-1", "--follow"])
-        .current_dir(&t.dir)
-        .env_remove("RUNBOOK_STATE_DIR")
-        .stdout(Stdio::piped())
+    let mut follow = t
+        .command(&["logs", "slow-1", "--follow"])
         .spawn()
         .expect("spawn logs --follow");
     let mut lines = BufReader::new(follow.stdout.take().expect("piped stdout")).lines();

@@ -24,3 +24,4 @@ mod runs;
 mod secrets;
 mod seed;
 mod stdlib;
+mod watch;

@@ -181,7 +181,8 @@ impl Test {
         &self.env
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    /// The binary with `args`, in the test's directory and environment, its output piped.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(BIN);
         command
             .args(args)

@@ -116,11 +116,14 @@ pub enum Command {
     },
     /// Show a run's steps, outputs and errors.
     #[command(
-        after_help = "Examples:\n  runbook status setup-2\n  runbook --json status setup-2 | jq '.steps[] | select(.status == \"failed\")'"
+        after_help = "Examples:\n  runbook status setup-2\n  runbook --json status setup-2 | jq '.steps[] | select(.status == \"failed\")'\n  runbook status setup-3 --watch            # a run going on in another terminal"
     )]
     Status {
         #[arg(add = completion::run_ids())]
         run: String,
+        /// Follow the run as it goes, from another terminal, then show its status.
+        #[arg(long, short = 'w')]
+        watch: bool,
     },
     /// Show the lines a run's script wrote with log() and print(), with time and step.
     #[command(

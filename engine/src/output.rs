@@ -39,6 +39,11 @@ impl Output {
         self.json
     }
 
+    /// Whether progress lines show (not under `-q`).
+    pub fn shows_progress(&self) -> bool {
+        self.verbosity >= Verbosity::Normal
+    }
+
     pub fn secrets(&self) -> &Rc<Secrets> {
         &self.secrets
     }

@@ -32,6 +32,7 @@ use crate::output::{self, Output};
 use crate::report;
 use crate::runs;
 use crate::session::Session;
+use crate::watch;
 use crate::{prompt, teardown};
 
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
@@ -163,7 +164,12 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
             ),
         }
         .map(|()| exit::DONE),
-        Command::Status { run } => report::status(store, run, output).map(|()| exit::DONE),
+        Command::Status { run, watch: false } => {
+            report::status(store, run, output).map(|()| exit::DONE)
+        }
+        Command::Status { run, watch: true } => {
+            watch::watch(store, run, output).map(|()| exit::DONE)
+        }
         Command::Plan { file } => plan(&env, file),
         Command::Check { file } => check(&env, file),
         Command::Repl { run, .. } => crate::repl::run(

@@ -5,7 +5,6 @@
 //! model's delay × attempts, or `timeout`; raised as `WaitTimeout`). Progress shows as a
 //! spinner on a terminal and as `wait` events with `--json`.
 
-use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use super::path::Literal;
@@ -20,6 +19,7 @@ use super::services;
 use crate::events::Event;
 use crate::interrupt::{Interrupt, Stop};
 use crate::output::{self, Output};
+use crate::progress;
 
 /// How a wait ended without success.
 pub enum Ended {
@@ -59,8 +59,7 @@ pub fn wait(
     let timeout = timeout.unwrap_or(Duration::from_secs(waiter.bound_secs()));
     let cap = Duration::from_secs(waiter.delay.max(1));
     let started = Instant::now();
-    let spinner = (std::io::stderr().is_terminal() && !output.is_json())
-        .then(|| indicatif::ProgressBar::new_spinner().with_message(format!("{what}: polling")));
+    let spinner = progress::spinner(output, format!("{what}: polling"));
     let mut interval = Duration::from_secs(2).min(cap);
     let result = loop {
         let answer = match call_pages(bridge, interrupt, &binding, input.clone(), Some(1)) {
@@ -90,8 +89,7 @@ pub fn wait(
             done,
         });
         if let Some(spinner) = &spinner {
-            spinner.set_message(format!("{what}: {state} ({})", output::duration(elapsed)));
-            spinner.tick();
+            spinner.set_message(format!("{what}: {state}"));
         }
         match (verdict, answer) {
             (

@@ -32,6 +32,7 @@ use crate::fiber::Turn;
 use crate::interrupt::{Interrupt, Stop};
 use crate::journal::{Event, Journal, Outcome, RecordedError, ReplayIndex, StepId, Stream};
 use crate::output::{self, Output};
+use crate::progress;
 
 mod execute;
 mod replay;

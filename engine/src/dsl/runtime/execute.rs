@@ -144,26 +144,25 @@ impl Runtime {
         match result {
             Ok((value, json)) => {
                 let (recorded, redactions) = self.secrets.encode(json);
-                let duration_ms = elapsed.as_secs_f64() * 1000.0;
-                self.record_step(
-                    Event::Completed {
-                        position,
-                        value: recorded,
-                        redactions,
-                        duration_ms,
-                        attempts,
-                    },
-                    &fields,
-                )?;
-                self.output
-                    .progress(&format!("done     {label} ({})", output::duration(elapsed)));
+                let completed = Event::Completed {
+                    position,
+                    value: recorded,
+                    redactions,
+                    duration_ms: elapsed.as_secs_f64() * 1000.0,
+                    attempts,
+                };
+                let line = progress::step_line(&completed, &label);
+                self.record_step(completed, &fields)?;
+                self.output.progress(&line.unwrap_or_default());
                 self.state.borrow_mut().counts.ran += 1;
                 Ok(value)
             }
             Err(error) if is_halt(&error, Stop::Interrupted) || is_halt(&error, Halt::Stop) => {
                 if is_halt(&error, Stop::Interrupted) {
-                    self.record_step(Event::Interrupted { position }, &fields)?;
-                    self.output.progress(&format!("interrupted {label}"));
+                    let interrupted = Event::Interrupted { position };
+                    let line = progress::step_line(&interrupted, &label);
+                    self.record_step(interrupted, &fields)?;
+                    self.output.progress(&line.unwrap_or_default());
                     let mut state = self.state.borrow_mut();
                     state.stop = Some(Error::Interrupted(format!(
                         "interrupted during step {label:?}; `runbook resume` runs it again"
@@ -179,16 +178,14 @@ impl Runtime {
                     line: location.map(|l| l.line),
                     column: location.map(|l| l.column),
                 };
-                self.record_step(
-                    Event::Failed {
-                        position,
-                        error: recorded,
-                        duration_ms: elapsed.as_secs_f64() * 1000.0,
-                    },
-                    &fields,
-                )?;
-                self.output
-                    .progress(&format!("failed   {label} ({})", output::duration(elapsed)));
+                let failed = Event::Failed {
+                    position,
+                    error: recorded,
+                    duration_ms: elapsed.as_secs_f64() * 1000.0,
+                };
+                let line = progress::step_line(&failed, &label);
+                self.record_step(failed, &fields)?;
+                self.output.progress(&line.unwrap_or_default());
                 self.state
                     .borrow_mut()
                     .failed_steps
