@@ -261,3 +261,50 @@ fn a_target_put_only_in_part_is_an_error_and_retried_while_its_role_propagates()
         "error: events PutTargets: LimitExceededException: target t: too many (1 of the entries failed)",
     );
 }
+
+#[test]
+fn very_verbose_shows_every_attempt_of_every_aws_call_and_why_retrying_stopped() {
+    let (_guard, t) = aws_test_through_proxy();
+    faults(
+        json!([{ "service": "sts", "operation": "GetCallerIdentity", "fault": "error",
+                    "status": 503, "code": "ServiceUnavailable", "times": 1 }]),
+    );
+    t.write(
+        "calls.rhai",
+        "print(sts::get_caller_identity(#{}).Account);\n\
+         try { logs::describe_log_streams(#{ logGroupName: \"nope\" }) } catch {}\n\
+         iam::get_role(#{ RoleName: \"no-such-role\" });\n",
+    );
+    let ran = t.run(&["-vv", "exec", "calls.rhai"]);
+    ran.status(1).stdout_is("123456789012\n");
+    let aws: Vec<String> = ran
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("  aws "))
+        .map(|l| {
+            crate::test::timeless(l)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        aws,
+        [
+            "aws sts GetCallerIdentity attempt 1 of 6: HTTP 503 in <time>",
+            "aws sts GetCallerIdentity attempt 2 of 6: retrying after a pause of <time>",
+            "aws sts GetCallerIdentity attempt 2 of 6: HTTP 200 in <time>",
+            "aws logs DescribeLogStreams attempt 1 of 6: HTTP 400 ResourceNotFoundException in <time>",
+            "aws logs DescribeLogStreams failed after 1 attempt: not retried (an error that is \
+             not transient, or the retry quota is spent)",
+            "aws iam GetRole attempt 1 of 6: HTTP 404 in <time>",
+            "aws iam GetRole failed after 1 attempt: not retried (an error that is not \
+             transient, or the retry quota is spent)",
+        ],
+        "{}",
+        ran.stderr
+    );
+    // One -v is the step-level detail only.
+    let ran = t.run(&["-v", "exec", "calls.rhai"]);
+    assert!(!ran.stderr.contains("  aws "), "{}", ran.stderr);
+}

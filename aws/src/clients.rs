@@ -10,6 +10,7 @@ use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 
 use super::error::CallError;
+use super::trace::Trace;
 
 /// The AWS options as given on the command line; everything else comes from the standard
 /// chain (environment, profile files, `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`).
@@ -25,6 +26,8 @@ pub struct AwsOptions {
     /// The PEM certificates of `AWS_CA_BUNDLE`: when given, the only roots TLS trusts (as
     /// the AWS CLI does), for networks that inspect TLS with their own authority.
     pub ca_bundle: Option<Vec<u8>>,
+    /// `-vv`: every HTTP attempt and retry decision on stderr (trace.rs).
+    pub trace: bool,
 }
 
 pub const NO_REGION: &str = "no AWS region is set: give --region REGION (or --param \
@@ -90,17 +93,21 @@ macro_rules! clients {
     ($($service:ident => $krate:ident $(with $tune:path)?),* $(,)?) => {
         pub struct Clients {
             config: SdkConfig,
+            trace: bool,
             $($service: OnceLock<$krate::Client>,)*
         }
 
         impl Clients {
-            pub fn new(config: SdkConfig) -> Clients {
-                Clients { config, $($service: OnceLock::new(),)* }
+            pub fn new(config: SdkConfig, trace: bool) -> Clients {
+                Clients { config, trace, $($service: OnceLock::new(),)* }
             }
 
             $(pub fn $service(&self) -> &$krate::Client {
                 self.$service.get_or_init(|| {
-                    let builder = $krate::config::Builder::from(&self.config);
+                    let mut builder = $krate::config::Builder::from(&self.config);
+                    if self.trace {
+                        builder = builder.interceptor(Trace);
+                    }
                     $(let builder = $tune(builder, &self.config);)?
                     $krate::Client::from_conf(builder.build())
                 })

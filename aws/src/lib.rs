@@ -15,4 +15,5 @@ pub mod schema;
 pub mod services;
 pub mod shape;
 pub mod suggest;
+pub mod trace;
 pub mod waiter;

@@ -28,7 +28,8 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = "Global options")]
     pub json: bool,
 
-    /// More detail on stderr (repeatable).
+    /// More detail on stderr: -v each step's start and waits, -vv also every AWS request
+    /// attempt and retry decision.
     #[arg(short, long, global = true, help_heading = "Global options", action = ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 

@@ -56,6 +56,7 @@ pub fn aws_options(cli: &Cli) -> Result<AwsOptions> {
         max_attempts: cli.max_attempts,
         read_timeout,
         ca_bundle,
+        trace: verbosity(cli) >= Verbosity::Trace,
     })
 }
 
@@ -92,7 +93,8 @@ pub fn verbosity(cli: &Cli) -> Verbosity {
     match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,
         (false, 0) => Verbosity::Normal,
-        (false, _) => Verbosity::Verbose,
+        (false, 1) => Verbosity::Verbose,
+        (false, _) => Verbosity::Trace,
     }
 }
 

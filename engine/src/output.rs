@@ -18,6 +18,8 @@ pub enum Verbosity {
     Quiet,
     Normal,
     Verbose,
+    /// `-vv`: also each AWS request's attempts and retry decisions.
+    Trace,
 }
 
 pub struct Output {

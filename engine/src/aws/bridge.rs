@@ -98,7 +98,7 @@ impl Bridge {
         let config = self
             .block_on(interrupt, clients::load(&options))?
             .map_err(Failure::Aws)?;
-        let clients = Rc::new(Clients::new(config));
+        let clients = Rc::new(Clients::new(config, options.trace));
         *self.clients.borrow_mut() = Some(clients.clone());
         Ok(clients)
     }
