@@ -4,7 +4,7 @@
 use std::process::Stdio;
 
 use crate::pty::Pty;
-use crate::test::{timeless, Test};
+use crate::test::{timeless, Running, Test};
 
 const SLOW: &str = r#"
 step "quick" { log("quick one"); 1 }
@@ -17,12 +17,18 @@ step "wait" {
 step "last" { 3 }
 "#;
 
-#[test]
-fn watch_follows_a_live_run_as_it_shows_itself_then_shows_its_status() {
+/// A run of SLOW in its step "wait", which goes on once the test writes `go`.
+fn waiting_run() -> (Test, Running) {
     let t = Test::new();
     t.write("slow.rhai", SLOW);
     let mut running = t.spawn(&["exec", "slow.rhai"]);
     running.wait_for("log", "message", "before");
+    (t, running)
+}
+
+#[test]
+fn watch_follows_a_live_run_as_it_shows_itself_then_shows_its_status() {
+    let (t, running) = waiting_run();
     let watching = t
         .command(&["status", "slow-1", "--watch"])
         .spawn()
@@ -49,10 +55,7 @@ fn watch_follows_a_live_run_as_it_shows_itself_then_shows_its_status() {
 
 #[test]
 fn watch_json_tells_the_runs_own_events() {
-    let t = Test::new();
-    t.write("slow.rhai", SLOW);
-    let mut running = t.spawn(&["exec", "slow.rhai"]);
-    running.wait_for("log", "message", "before");
+    let (t, running) = waiting_run();
     let watching = t
         .command(&["--json", "status", "slow-1", "--watch"])
         .stderr(Stdio::null())
@@ -93,10 +96,7 @@ fn watch_json_tells_the_runs_own_events() {
 
 #[test]
 fn on_a_terminal_watch_shows_the_step_in_flight_with_its_time() {
-    let t = Test::new();
-    t.write("slow.rhai", SLOW);
-    let mut running = t.spawn(&["exec", "slow.rhai"]);
-    running.wait_for("log", "message", "before");
+    let (t, running) = waiting_run();
     let mut command = std::process::Command::new(crate::test::BIN);
     command
         .args(["status", "slow-1", "--watch"])
