@@ -1,7 +1,7 @@
 //! `status --watch`: a run followed from another process through its journal, shown as the
 //! running process shows it, then its status.
 
-use std::process::Stdio;
+use std::process::Output;
 
 use crate::pty::Pty;
 use crate::test::{timeless, Running, Test};
@@ -26,18 +26,22 @@ fn waiting_run() -> (Test, Running) {
     (t, running)
 }
 
-#[test]
-fn watch_follows_a_live_run_as_it_shows_itself_then_shows_its_status() {
+/// What `args` (a watch of the waiting run) printed, started while the run waits and ended
+/// with it.
+fn watched_to_the_end(args: &[&str]) -> Output {
     let (t, running) = waiting_run();
-    let watching = t
-        .command(&["status", "slow-1", "--watch"])
-        .spawn()
-        .expect("spawn");
+    let watching = t.command(args).spawn().expect("spawn");
     t.write("go", "");
     let watched = watching
         .wait_with_output()
         .expect("watch ends with the run");
     running.finish().status(0);
+    watched
+}
+
+#[test]
+fn watch_follows_a_live_run_as_it_shows_itself_then_shows_its_status() {
+    let watched = watched_to_the_end(&["status", "slow-1", "--watch"]);
     assert!(watched.status.success());
     assert_eq!(
         timeless(&String::from_utf8_lossy(&watched.stderr)),
@@ -55,17 +59,7 @@ fn watch_follows_a_live_run_as_it_shows_itself_then_shows_its_status() {
 
 #[test]
 fn watch_json_tells_the_runs_own_events() {
-    let (t, running) = waiting_run();
-    let watching = t
-        .command(&["--json", "status", "slow-1", "--watch"])
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    t.write("go", "");
-    let watched = watching
-        .wait_with_output()
-        .expect("watch ends with the run");
-    running.finish().status(0);
+    let watched = watched_to_the_end(&["--json", "status", "slow-1", "--watch"]);
     let kinds: Vec<String> = String::from_utf8_lossy(&watched.stdout)
         .lines()
         .map(|line| {
