@@ -1,5 +1,6 @@
 //! The integration tests: one binary driving the real `runbook` executable.
 
+mod browser;
 mod emulator;
 mod pty;
 mod test;
@@ -19,6 +20,7 @@ mod parallel;
 mod plan;
 mod protocol;
 mod repl;
+mod report;
 mod resume;
 mod runs;
 mod secrets;

@@ -275,7 +275,7 @@ fn plan_lists_every_setup_step_in_order_without_calling_aws() {
     assert_eq!(steps, STEPS, "{}", plan.stdout);
 }
 
-const STEPS: [&str; 19] = [
+pub const STEPS: [&str; 19] = [
     "account id",
     "codecommit repository",
     "ecs service-linked role",

@@ -140,6 +140,19 @@ pub enum Command {
         #[arg(long, short = 'f')]
         follow: bool,
     },
+    /// Write a run as one self-contained HTML page: a timeline of its steps, one lane per
+    /// process that worked on it, its params (secrets masked) and what it made, with console
+    /// links.
+    #[command(
+        after_help = "Examples:\n  runbook report setup-2                    # writes setup-2.html\n  runbook report setup-2 -o /tmp/run.html && xdg-open /tmp/run.html\n  runbook report setup-2 -o - > run.html     # to stdout"
+    )]
+    Report {
+        #[arg(add = completion::run_ids())]
+        run: String,
+        /// Where to write the page (default RUN.html here; `-` for stdout).
+        #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+        output: Option<PathBuf>,
+    },
     /// List a script's steps without running it, marked done, pending or changed.
     #[command(
         after_help = "Examples:\n  runbook plan runbooks/setup.rhai          # against the newest run of that script"

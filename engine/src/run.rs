@@ -24,6 +24,7 @@ use crate::dsl::source::file_hash;
 use crate::error::{exit, Error, Result};
 use crate::events::Event as OutputEvent;
 use crate::functions;
+use crate::html_report;
 use crate::interrupt::Interrupt;
 use crate::journal::{now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store};
 use crate::logs;
@@ -170,6 +171,14 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
         Command::Status { run, watch: true } => {
             watch::watch(store, run, output).map(|()| exit::DONE)
         }
+        Command::Report { run, output: file } => html_report::write(
+            store,
+            run,
+            file.as_deref(),
+            env.aws.region.as_deref(),
+            output,
+        )
+        .map(|()| exit::DONE),
         Command::Plan { file } => plan(&env, file),
         Command::Check { file } => check(&env, file),
         Command::Repl { run, .. } => crate::repl::run(
