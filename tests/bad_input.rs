@@ -140,7 +140,7 @@ fn a_param_too_large_to_record_exits_2_before_the_run_starts() {
 fn an_unreadable_file_exits_2() {
     let t = Test::new();
     t.run(&["exec", "missing.rhai"]).status(2).stderr_is(
-        "error: cannot read missing.rhai: no such file (looked for missing.rhai and \
+        "error: cannot read missing.rhai: no such file (looked for missing.rhai, \
          runbooks/missing.rhai)\n",
     );
     t.write("p.json", "{ not json");

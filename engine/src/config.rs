@@ -98,13 +98,25 @@ pub fn verbosity(cli: &Cli) -> Verbosity {
     }
 }
 
-/// A bare file name is looked up in the current directory, then in `./runbooks/`.
+/// A bare file name is looked up in the current directory, then in `./runbooks/`; one
+/// without an extension also as `NAME.rhai` (`runbook exec setup`).
 pub fn script_path(file: &Path) -> Result<PathBuf> {
-    let candidates = if file.components().count() == 1 {
-        vec![file.to_path_buf(), Path::new("runbooks").join(file)]
+    let dirs: &[&Path] = if file.components().count() == 1 {
+        &[Path::new(""), Path::new("runbooks")]
     } else {
-        vec![file.to_path_buf()]
+        &[Path::new("")]
     };
+    let candidates: Vec<PathBuf> = dirs
+        .iter()
+        .flat_map(|dir| {
+            let path = dir.join(file);
+            let with_extension = path
+                .extension()
+                .is_none()
+                .then(|| path.with_extension("rhai"));
+            std::iter::once(path).chain(with_extension)
+        })
+        .collect();
     for candidate in &candidates {
         if candidate.is_file() {
             return Ok(candidate.clone());
@@ -115,7 +127,7 @@ pub fn script_path(file: &Path) -> Result<PathBuf> {
         path: file.to_path_buf(),
         source: std::io::Error::new(
             std::io::ErrorKind::NotFound,
-            format!("no such file (looked for {})", tried.join(" and ")),
+            format!("no such file (looked for {})", tried.join(", ")),
         ),
     })
 }
