@@ -13,6 +13,7 @@ mod bad_input;
 mod cli;
 mod destroy;
 mod faults;
+mod init;
 mod journal;
 mod logs;
 mod modules;

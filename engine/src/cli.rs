@@ -74,6 +74,25 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a project: a first runbook, its params file, and the definitions editors with
+    /// the Rhai language server read to complete and check every binding.
+    #[command(
+        after_help = "Examples:\n  runbook init                              # runbooks/main.rhai, main.params.toml, Rhai.toml\n  runbook init deploy --dir ops/            # runbooks/deploy.rhai in ops/\n  runbook init --definitions                # after upgrading runbook: refresh .rhai/definitions"
+    )]
+    Init {
+        /// The runbook's name: runbooks/NAME.rhai, whose runs are NAME-1, NAME-2, ...
+        #[arg(default_value = "main")]
+        name: String,
+        /// The project directory.
+        #[arg(long, value_name = "DIR", default_value = ".", value_hint = clap::ValueHint::DirPath)]
+        dir: PathBuf,
+        /// Only write the editor definitions (.rhai/definitions/), nothing else.
+        #[arg(long)]
+        definitions: bool,
+        /// Overwrite files that exist with other contents.
+        #[arg(long)]
+        force: bool,
+    },
     /// Start a new run of a runbook.
     #[command(
         after_help = "Examples:\n  runbook exec runbooks/setup.rhai --param subnets=subnet-a,subnet-b\n  runbook exec setup --params prod.toml     # ./runbooks/setup.rhai; secrets from [secrets]\n  runbook --json exec setup | jq -c 'select(.event == \"step_failed\")'"

@@ -15,6 +15,7 @@ pub mod events;
 pub mod fiber;
 pub mod functions;
 pub mod html_report;
+pub mod init;
 pub mod interrupt;
 pub mod journal;
 pub mod logs;

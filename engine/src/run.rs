@@ -25,6 +25,7 @@ use crate::error::{exit, Error, Result};
 use crate::events::Event as OutputEvent;
 use crate::functions;
 use crate::html_report;
+use crate::init;
 use crate::interrupt::Interrupt;
 use crate::journal::{now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store};
 use crate::logs;
@@ -127,6 +128,20 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
     };
     let store = &env.store;
     match &cli.command {
+        Command::Init {
+            name,
+            dir,
+            definitions,
+            force,
+        } => {
+            let request = init::Request {
+                dir,
+                name,
+                definitions_only: *definitions,
+                force: *force,
+            };
+            init::init(&request, &env.aws, output).map(|()| exit::DONE)
+        }
         Command::Exec { file, .. } => exec(&env, file, params),
         Command::Resume {
             run,

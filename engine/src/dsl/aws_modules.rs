@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use rhai::{Dynamic, Engine, EvalAltResult, Map, Module, NativeCallContext, Position};
+use rhai::{
+    Dynamic, Engine, EvalAltResult, FuncRegistration, Map, Module, NativeCallContext, Position,
+};
 
 use super::documents::{from_document, to_document};
 use crate::aws::binding::Binding;
@@ -21,7 +23,7 @@ use crate::aws::wait::{self, Ended};
 use crate::aws::waiter::Waiter;
 
 use super::runtime::{runtime_error, Halt, Runtime};
-use crate::output;
+use crate::{functions, output};
 
 type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
 
@@ -32,8 +34,8 @@ pub fn register_region(engine: &mut Engine, runtime: &Rc<Runtime>) {
         engine.register_static_module(service, Module::new().into());
     }
     let rt = runtime.clone();
-    engine.register_fn(
-        "aws_region",
+    super::builtins::builtin("aws_region", &["string"]).register_into_engine(
+        engine,
         move |ctx: NativeCallContext| -> Result<String> {
             let pos = ctx.call_position();
             match rt.aws.region(&rt.interrupt) {
@@ -46,55 +48,107 @@ pub fn register_region(engine: &mut Engine, runtime: &Rc<Runtime>) {
     );
 }
 
+/// Whether the bindings are registered with their docs and typed params. Only the definitions
+/// export (`runbook init`) reads them; a run or the REPL would pay megabytes for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metadata {
+    Skip,
+    Attach,
+}
+
 /// Registers the modules of `services` (all 1,642 bindings take milliseconds to register: a
 /// run registers only the services its script can reach).
-pub fn register_services(engine: &mut Engine, runtime: &Rc<Runtime>, services: &[&str]) {
+pub fn register_services(
+    engine: &mut Engine,
+    runtime: &Rc<Runtime>,
+    services: &[&str],
+    metadata: Metadata,
+) {
     for service in services::SERVICES
         .into_iter()
         .filter(|service| services.contains(service))
     {
         let mut module = Module::new();
         for binding in services::of(service) {
-            let rt = runtime.clone();
-            module.set_native_fn(binding.function, move |ctx: NativeCallContext| {
-                invoke(&rt, &binding, ctx.call_position(), Map::new(), Map::new())
+            let doc = (metadata == Metadata::Attach).then(|| {
+                format!(
+                    "/// {}\n///\n/// `{}`",
+                    binding.doc,
+                    functions::signature(&binding)
+                )
             });
             let rt = runtime.clone();
-            module.set_native_fn(
-                binding.function,
+            registration(binding.function, doc.as_deref(), &["Map"]).set_into_module(
+                &mut module,
+                move |ctx: NativeCallContext| {
+                    invoke(&rt, &binding, ctx.call_position(), Map::new(), Map::new())
+                },
+            );
+            let rt = runtime.clone();
+            registration(binding.function, doc.as_deref(), &["input: Map", "Map"]).set_into_module(
+                &mut module,
                 move |ctx: NativeCallContext, input: Map| {
                     invoke(&rt, &binding, ctx.call_position(), input, Map::new())
                 },
             );
             let rt = runtime.clone();
-            module.set_native_fn(
+            registration(
                 binding.function,
+                doc.as_deref(),
+                &["input: Map", "options: Map", "Map"],
+            )
+            .set_into_module(
+                &mut module,
                 move |ctx: NativeCallContext, input: Map, options: Map| {
                     invoke(&rt, &binding, ctx.call_position(), input, options)
                 },
             );
         }
-        register_waits(&mut module, service, runtime);
+        register_waits(&mut module, service, runtime, metadata);
         engine.register_static_module(service, module.into());
     }
 }
 
-fn register_waits(module: &mut Module, service: &str, runtime: &Rc<Runtime>) {
+fn register_waits(module: &mut Module, service: &str, runtime: &Rc<Runtime>, metadata: Metadata) {
     for waiter in services::waiters().filter(|w| w.service == service) {
+        let doc = (metadata == Metadata::Attach).then(|| {
+            format!(
+                "/// {}\n///\n/// `{}`",
+                functions::wait_doc(waiter),
+                functions::wait_signature(waiter)
+            )
+        });
         let rt = runtime.clone();
-        module.set_native_fn(
-            waiter.function,
+        registration(waiter.function, doc.as_deref(), &["input: Map", "Map"]).set_into_module(
+            module,
             move |ctx: NativeCallContext, input: Map| {
                 run_wait(&rt, ctx.call_position(), waiter, input, Map::new())
             },
         );
         let rt = runtime.clone();
-        module.set_native_fn(
+        registration(
             waiter.function,
+            doc.as_deref(),
+            &["input: Map", "options: Map", "Map"],
+        )
+        .set_into_module(
+            module,
             move |ctx: NativeCallContext, input: Map, options: Map| {
                 run_wait(&rt, ctx.call_position(), waiter, input, options)
             },
         );
+    }
+}
+
+/// A binding's registration, with its doc and members when there is a doc.
+fn registration(function: &str, doc: Option<&str>, params: &[&str]) -> FuncRegistration {
+    let registration = FuncRegistration::new(function)
+        .in_internal_namespace()
+        .with_purity(true)
+        .with_volatility(false);
+    match doc {
+        Some(doc) => registration.with_comments([doc]).with_params_info(params),
+        None => registration,
     }
 }
 

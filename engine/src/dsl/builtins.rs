@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::Duration;
 
-use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext};
+use rhai::{Dynamic, Engine, EvalAltResult, FuncRegistration, NativeCallContext};
 
 use super::runtime::{runtime_error, Halt, Runtime};
 use crate::error::Error;
@@ -42,6 +42,18 @@ pub fn name_of(signature: &str) -> &str {
     signature.split('(').next().unwrap_or(signature)
 }
 
+/// A builtin's registration with its doc from `BUILTINS` and its typed params, which editors
+/// read from the engine's definitions (`runbook init`).
+pub fn builtin(name: &str, params: &[&str]) -> FuncRegistration {
+    let doc = BUILTINS
+        .iter()
+        .find(|(signature, _)| name_of(signature) == name)
+        .map(|(signature, doc)| format!("/// {doc}\n///\n/// `{signature}`"));
+    FuncRegistration::new(name)
+        .with_params_info(params)
+        .with_comments(doc)
+}
+
 pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     let r = rt.clone();
     engine.on_print(move |text| r.script_output(Stream::Print, text));
@@ -54,21 +66,22 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     });
 
     let r = rt.clone();
-    engine.register_fn("log", move |value: Dynamic| {
+    builtin("log", &["value: ?", "()"]).register_into_engine(engine, move |value: Dynamic| {
         r.script_output(Stream::Log, &value.to_string())
     });
 
     let r = rt.clone();
-    engine.register_fn(
-        "claim",
+    builtin("claim", &["resource: string", "existed: bool", "bool"]).register_into_engine(
+        engine,
         move |resource: &str, existed: bool| -> Result<bool> { r.claim(resource, existed) },
     );
     let r = rt.clone();
-    engine.register_fn("adopted", move |resource: &str| r.adopted(resource));
+    builtin("adopted", &["resource: string", "bool"])
+        .register_into_engine(engine, move |resource: &str| r.adopted(resource));
 
     let r = rt.clone();
-    engine.register_fn(
-        "param_error",
+    builtin("param_error", &["name: string", "message: string", "()"]).register_into_engine(
+        engine,
         move |ctx: NativeCallContext, name: &str, message: &str| -> Result<()> {
             Err(r.stop(
                 Error::Param {
@@ -80,26 +93,27 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
         },
     );
     let r = rt.clone();
-    engine.register_fn("destroying", move || r.is_destroying());
+    builtin("destroying", &["bool"]).register_into_engine(engine, move || r.is_destroying());
 
     let r = rt.clone();
-    engine.register_fn("step_token", move || r.step_token());
+    builtin("step_token", &["string"]).register_into_engine(engine, move || r.step_token());
 
     let r = rt.clone();
-    engine.register_fn("param", move |ctx: NativeCallContext, name: &str| {
-        param(&r, &ctx, name, None)
-    });
+    builtin("param", &["name: string", "?"])
+        .register_into_engine(engine, move |ctx: NativeCallContext, name: &str| {
+            param(&r, &ctx, name, None)
+        });
     let r = rt.clone();
-    engine.register_fn(
-        "param",
+    builtin("param", &["name: string", "default: ?", "?"]).register_into_engine(
+        engine,
         move |ctx: NativeCallContext, name: &str, default: Dynamic| {
             param(&r, &ctx, name, Some(&default))
         },
     );
 
     let r = rt.clone();
-    engine.register_fn(
-        "secret",
+    builtin("secret", &["name: string", "string"]).register_into_engine(
+        engine,
         move |ctx: NativeCallContext, name: &str| -> Result<String> {
             r.secret(name).map_err(|message| {
                 r.stop(
@@ -114,24 +128,26 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
     );
 
     let r = rt.clone();
-    engine.register_fn("sleep", move |ctx: NativeCallContext, secs: rhai::INT| {
-        sleep(&r, &ctx, secs as f64)
-    });
+    builtin("sleep", &["seconds: int", "()"])
+        .register_into_engine(engine, move |ctx: NativeCallContext, secs: rhai::INT| {
+            sleep(&r, &ctx, secs as f64)
+        });
     let r = rt.clone();
-    engine.register_fn("sleep", move |ctx: NativeCallContext, secs: rhai::FLOAT| {
-        sleep(&r, &ctx, secs)
-    });
+    builtin("sleep", &["seconds: float", "()"])
+        .register_into_engine(engine, move |ctx: NativeCallContext, secs: rhai::FLOAT| {
+            sleep(&r, &ctx, secs)
+        });
 
-    engine.register_fn(
-        "fail",
+    builtin("fail", &["message: ?", "()"]).register_into_engine(
+        engine,
         |ctx: NativeCallContext, message: Dynamic| -> Result<()> {
             Err(EvalAltResult::ErrorRuntime(message, ctx.call_position()).into())
         },
     );
 
     let r = rt.clone();
-    engine.register_fn(
-        "read_file",
+    builtin("read_file", &["path: string", "string"]).register_into_engine(
+        engine,
         move |ctx: NativeCallContext, path: &str| -> Result<String> {
             let path = r.base_dir().join(path);
             std::fs::read_to_string(&path).map_err(|e| {
@@ -143,8 +159,8 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
         },
     );
     let r = rt.clone();
-    engine.register_fn(
-        "list_files",
+    builtin("list_files", &["dir: string", "array"]).register_into_engine(
+        engine,
         move |ctx: NativeCallContext, dir: &str| -> Result<rhai::Array> {
             let root = r.base_dir().join(dir);
             let mut files = Vec::new();
@@ -159,19 +175,18 @@ pub fn register(engine: &mut Engine, rt: &Rc<Runtime>) {
         },
     );
     let r = rt.clone();
-    engine.register_fn("file_exists", move |path: &str| {
-        r.base_dir().join(path).exists()
-    });
+    builtin("file_exists", &["path: string", "bool"])
+        .register_into_engine(engine, move |path: &str| r.base_dir().join(path).exists());
     let r = rt.clone();
-    engine.register_fn(
-        "write_file",
+    builtin("write_file", &["path: string", "text: string", "()"]).register_into_engine(
+        engine,
         move |ctx: NativeCallContext, path: &str, text: &str| {
             write(&r, &ctx, "write_file", r.base_dir().join(path), text, false)
         },
     );
     let r = rt.clone();
-    engine.register_fn(
-        "append_file",
+    builtin("append_file", &["path: string", "text: string", "()"]).register_into_engine(
+        engine,
         move |ctx: NativeCallContext, path: &str, text: &str| {
             write(&r, &ctx, "append_file", r.base_dir().join(path), text, true)
         },

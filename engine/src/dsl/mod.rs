@@ -79,7 +79,7 @@ pub fn register_services_for(
                 .collect(),
             None => crate::aws::services::SERVICES.to_vec(),
         };
-    aws_modules::register_services(engine, runtime, &services);
+    aws_modules::register_services(engine, runtime, &services, aws_modules::Metadata::Skip);
     services
 }
 

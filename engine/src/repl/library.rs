@@ -30,6 +30,8 @@ pub fn functions_of(module: &Module) -> Vec<ScriptFn> {
     let mut functions: Vec<ScriptFn> = module
         .iter_script_fn_info()
         .filter(|(_, access, ..)| *access == FnAccess::Public)
+        // A closure in a module is compiled into a function of its own, named `anon$<hash>`.
+        .filter(|(.., def)| !def.name.starts_with("anon$"))
         .map(|(.., def)| ScriptFn {
             name: def.name.to_string(),
             params: def.params.iter().map(|p| p.to_string()).collect(),

@@ -120,7 +120,12 @@ pub fn run(
     let mut engine = dsl::engine(&runtime);
     // Inputs stay as typed, so `:save` sees every statement and call the operator wrote.
     engine.set_optimization_level(rhai::OptimizationLevel::None);
-    crate::dsl::aws_modules::register_services(&mut engine, &runtime, &SERVICES);
+    crate::dsl::aws_modules::register_services(
+        &mut engine,
+        &runtime,
+        &SERVICES,
+        crate::dsl::aws_modules::Metadata::Skip,
+    );
     let (library, problems) = library::import_all(&mut engine, &base_dir);
     for problem in problems {
         output.warn(&format!("stdlib module not imported: {problem}"));
