@@ -195,3 +195,24 @@ fn on_a_terminal_destroy_lists_what_it_will_undo_and_asks_first() {
     assert!(!unasked.screen().contains("[y/N]"), "--yes does not ask");
     assert_eq!(unasked.wait(), Some(0));
 }
+
+#[test]
+fn an_interrupted_destroy_says_the_one_command_that_goes_on() {
+    let t = Test::new();
+    t.write("setup.rhai", SCRIPT);
+    t.run(&["exec", "setup.rhai"]).status(0);
+    t.write("hang-b", "");
+    let mut destroying = t.spawn(&["destroy", "setup-1", "--yes"]);
+    destroying.wait_for("undo_started", "step", "create b");
+    t.wait_for_file("undo.log", "demo-a+demo-b\ndemo-b\n");
+    destroying.signal("INT");
+    destroying.finish().status(130).stderr_has(
+        "error: run setup-1 interrupted while undoing \"create b\"; `runbook destroy setup-1` \
+         goes on from there\n",
+    );
+    t.run(&["destroy", "setup-1", "--yes"]).status(0);
+    assert_eq!(
+        t.read("undo.log"),
+        "demo-a+demo-b\ndemo-b\ndemo-b\ndemo-a\n"
+    );
+}

@@ -159,8 +159,10 @@ fn ctrl_c_records_the_step_as_interrupted_exits_130_and_resume_goes_on() {
     t.wait_for_file("count-two", "x");
     running.signal("INT");
     let ran = running.finish();
-    ran.status(130)
-        .stderr_has("interrupted during step \"two\"");
+    ran.status(130).stderr_has(
+        "error: run three-1 interrupted during step \"two\"; `runbook resume three-1` goes on \
+         from there\n",
+    );
     assert!(ran
         .events()
         .iter()

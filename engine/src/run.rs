@@ -586,9 +586,17 @@ fn finish(
             }
             Err(Error::Undo(failures))
         }
-        Err(Error::Interrupted(message)) => Err(Error::Interrupted(format!(
-            "run {id} {message}; `runbook resume {id}` goes on"
-        ))),
+        Err(Error::Interrupted(message)) => {
+            // One thing to do next: the command that takes the run up where it stopped.
+            let next = if statuses.done == RunStatus::Destroyed {
+                "destroy"
+            } else {
+                "resume"
+            };
+            Err(Error::Interrupted(format!(
+                "run {id} {message}; `runbook {next} {id}` goes on from there"
+            )))
+        }
         Err(other) => Err(other),
     }
 }

@@ -243,8 +243,7 @@ impl Session {
                     }
                     if is_halt(&error, Stop::Interrupted) {
                         return Err(Error::Interrupted(format!(
-                            "interrupted while undoing {:?}; run destroy again to go on",
-                            label
+                            "interrupted while undoing {label:?}"
                         )));
                     }
                     let diagnostic = eval_diagnostic(&error, &self.runtime)

@@ -165,7 +165,7 @@ impl Runtime {
                     self.output.progress(&line.unwrap_or_default());
                     let mut state = self.state.borrow_mut();
                     state.stop = Some(Error::Interrupted(format!(
-                        "interrupted during step {label:?}; `runbook resume` runs it again"
+                        "interrupted during step {label:?}"
                     )));
                 }
                 Err(Halt::Stop.at(body.position()))
