@@ -12,13 +12,14 @@ fn offered(t: &Test, line: &[&str]) -> Vec<String> {
     let script = t.run(&["completions", "bash"]);
     script.status(0);
     t.write("completion.bash", &script.stdout);
-    let words: Vec<String> = line.iter().map(|w| format!("'{w}'")).collect();
-    let current = line.last().expect("a word being completed");
-    let previous = line[line.len() - 2];
+    let quote = |w: &str| format!("'{}'", w.replace('\'', "'\\''"));
+    let words: Vec<String> = line.iter().map(|w| quote(w)).collect();
+    let current = quote(line.last().expect("a word being completed"));
+    let previous = quote(line[line.len() - 2]);
     let driver = format!(
         "source completion.bash\n\
          COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_TYPE=9\n\
-         _clap_complete_runbook runbook '{current}' '{previous}'\n\
+         _clap_complete_runbook runbook {current} {previous}\n\
          printf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
         words = words.join(" "),
         cword = line.len() - 1,
@@ -106,6 +107,42 @@ fn bash_completes_the_steps_resume_can_start_from() {
     assert_eq!(
         offered(&t, &["runbook", "resume", "--from", "s"]),
         ["second"]
+    );
+}
+
+#[test]
+fn bash_completes_a_step_name_with_spaces_as_one_word() {
+    let t = Test::new();
+    t.write(
+        "spaced.rhai",
+        "step \"ecs service\" { 1 }\nstep \"ecs service\" { 2 }\nstep \"it's (done)\" { fail(\"no\") }\n",
+    );
+    t.run(&["exec", "spaced.rhai"]).status(1);
+    let escaped = ["ecs\\ service", "ecs\\ service\\ \\#2"];
+    assert_eq!(
+        offered(&t, &["runbook", "resume", "--from", "ecs"]),
+        escaped
+    );
+    // The word typed so far, escaped or quoted as bash has it, narrows the same way.
+    assert_eq!(
+        offered(&t, &["runbook", "resume", "--from", "ecs\\ s"]),
+        escaped
+    );
+    assert_eq!(
+        offered(&t, &["runbook", "resume", "--from", "'ecs s"]),
+        escaped
+    );
+    let odd = offered(&t, &["runbook", "logs", "spaced-1", "it"]);
+    assert_eq!(odd, ["it\\'s\\ \\(done\\)"]);
+    // What bash reads back from the line is the step's name, one word.
+    let read = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("printf '%s|' {} {}", escaped[1], odd[0]))
+        .output()
+        .expect("run bash");
+    assert_eq!(
+        String::from_utf8_lossy(&read.stdout),
+        "ecs service #2|it's (done)|"
     );
 }
 

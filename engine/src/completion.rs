@@ -2,9 +2,10 @@
 //! `runbook` back with `COMPLETE=<shell>` for each Tab, so run ids, step names and services
 //! are read when they are asked for, from the state directory the command line names.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use clap::{ArgMatches, CommandFactory};
 use clap_complete::env::Shells;
@@ -16,9 +17,13 @@ use crate::journal::{ReplayIndex, Store};
 
 const VAR: &str = "COMPLETE";
 pub const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "elvish", "powershell"];
+/// The shell calling back, as `COMPLETE` named it.
+static CALLING_SHELL: OnceLock<String> = OnceLock::new();
 
 /// Answers the shell when it is the one calling (`COMPLETE` set); `None` otherwise.
 pub fn serve(args: &[OsString]) -> Option<i32> {
+    // clap takes the variable out of the environment before the completers run.
+    let _ = CALLING_SHELL.set(std::env::var(VAR).unwrap_or_default());
     let current_dir = std::env::current_dir().ok();
     match clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(VAR)
@@ -49,7 +54,7 @@ pub fn write_registration(shell: &str, out: &mut dyn Write) -> std::io::Result<(
 }
 
 /// The words the shell is completing, as far as clap can make them out.
-fn typed() -> ArgMatches {
+fn typed_line() -> ArgMatches {
     let words: Vec<OsString> = std::env::args_os()
         .skip_while(|word| word != "--")
         .skip(1)
@@ -72,7 +77,7 @@ fn store(matches: &ArgMatches) -> Store {
 /// Run ids, newest first, each with its status and script for shells that show help.
 pub fn run_ids() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
-        let store = store(&typed());
+        let store = store(&typed_line());
         let mut runs = store.list().unwrap_or_default();
         runs.reverse();
         runs.iter()
@@ -94,9 +99,18 @@ pub fn run_ids() -> ArgValueCandidates {
 
 /// The steps of the run the line names (`resume RUN --from`, `logs RUN`), or for `resume`
 /// without one, of the run it would pick.
-pub fn step_names() -> ArgValueCandidates {
-    ArgValueCandidates::new(|| {
-        let matches = typed();
+pub fn step_names() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        // bash puts a candidate on the line as it is, so `ecs service` would become two
+        // words: it gets `ecs\ service`, and the word typed so far comes escaped too.
+        let bash = CALLING_SHELL.get().is_some_and(|shell| shell == "bash");
+        let typed = current.to_string_lossy();
+        let typed = if bash {
+            bash_unescape(&typed)
+        } else {
+            typed.into_owned()
+        };
+        let matches = typed_line();
         let store = store(&matches);
         let named = matches
             .subcommand()
@@ -111,17 +125,49 @@ pub fn step_names() -> ArgValueCandidates {
         index
             .entries()
             .iter()
-            .map(|entry| {
+            .map(|entry| (entry.step.label(), entry))
+            .filter(|(label, _)| label.starts_with(&typed))
+            .map(|(label, entry)| {
                 let status = if entry.is_completed() {
                     "done"
                 } else {
                     "not done"
                 };
-                CompletionCandidate::new(entry.step.label())
+                let value = if bash { bash_escape(&label) } else { label };
+                CompletionCandidate::new(value)
                     .help(Some(format!("line {} · {status}", entry.step.line).into()))
             })
             .collect()
     })
+}
+
+/// `text` as one bash word: each character the shell would read specially behind a `\`.
+fn bash_escape(text: &str) -> String {
+    let mut word = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_whitespace() || "\\'\"`$&;|<>()*?[]{}#!~".contains(c) {
+            word.push('\\');
+        }
+        word.push(c);
+    }
+    word
+}
+
+/// The word being completed as bash has it on the line (`ecs\ s`, `'ecs s`, `"ecs s`),
+/// as the text it stands for.
+fn bash_unescape(word: &str) -> String {
+    let mut text = String::with_capacity(word.len());
+    let mut quote = None;
+    let mut chars = word.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None | Some('"'), '\\') => text.extend(chars.next()),
+            _ => text.push(c),
+        }
+    }
+    text
 }
 
 pub fn services() -> ArgValueCandidates {
