@@ -320,6 +320,7 @@ class Service:
                     continue  # only an operation's input or output: done above
                 lines += self.type_glue(shape, shape in read, shape in write)
         lines += self.nested(read)
+        lines += self.member_tree(read)
         lines += self.bindings()
         lines += self.render_waiters()
         return "\n".join(lines) + "\n"
@@ -388,6 +389,36 @@ class Service:
                     if values:
                         out.append(f"        ({lit(name)}, {lit(member)}, &[{', '.join(lit(v) for v in values)}]),")
         out += ["    ],", "};"]
+        return out
+
+    def leads_to(self, shape):
+        """The structure a member of this shape holds, through lists and maps; None."""
+        s = self.shapes[shape]
+        if s["type"] == "structure":
+            return shape if self.fields_of(shape) is not None else None
+        element = next((s[k]["shape"] for k in ("member", "value") if k in s), None)
+        return self.leads_to(element) if element else None
+
+    def member_tree(self, read):
+        inputs = [(xform_name(op_name), op["input"]["shape"])
+                  for op_name, op, _ in self.operations if "input" in op]
+        out = ["", "/// The inputs' structures below the top level, for the REPL's completion: each",
+               "/// one's members with the structure each leads to (through lists and maps), or \"\".",
+               "pub const SHAPES: &[(&str, &[(&str, &str)])] = &["]
+        for shape in sorted(read):
+            if self.shapes[shape]["type"] != "structure":
+                continue
+            fields = self.fields_of(shape)
+            if fields is None:
+                continue
+            members = [(m, self.leads_to(self.shapes[shape]["members"][m]["shape"]) or "")
+                       for _, _, _, m, _ in self.members(shape, fields)]
+            pairs = ", ".join(f"({lit(m)}, {lit(t)})" for m, t in members)
+            out.append(f"    ({lit(shape)}, &[{pairs}]),")
+        out += ["];", "", "/// Each binding's input shape in SHAPES.",
+                "pub const INPUTS: &[(&str, &str)] = &["]
+        out += [f"    ({lit(f)}, {lit(shape)})," for f, shape in sorted(inputs)]
+        out += ["];"]
         return out
 
     def enum_of(self, shape):
@@ -546,6 +577,13 @@ def main():
              "    match service {"]
     mods += [f"        {lit(m)} => {m}::bindings()," for m, _, _ in SERVICES]
     mods += ["        _ => Vec::new(),", "    }", "}"]
+    mods += ["", "/// A service's SHAPES and INPUTS tables.",
+             "pub fn member_tree(service: &str) -> Option<(Shapes, Inputs)> {",
+             "    match service {"]
+    mods += [f"        {lit(m)} => Some(({m}::SHAPES, {m}::INPUTS))," for m, _, _ in SERVICES]
+    mods += ["        _ => None,", "    }", "}", "",
+             "pub type Shapes = &'static [(&'static str, &'static [(&'static str, &'static str)])];",
+             "pub type Inputs = &'static [(&'static str, &'static str)];"]
     mods += ["", "/// Every waiter of every service.",
              "pub fn waiters() -> impl Iterator<Item = &'static crate::waiter::Waiter> {",
              "    [" + ", ".join(f"{m}::WAITERS" for m, _, _ in SERVICES) + "]",

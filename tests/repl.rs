@@ -318,6 +318,31 @@ fn hints_are_dimmed_unless_no_color_is_set() {
     }
 }
 
+/// Members below the top level of a binding's input come from the models' shapes: a
+/// container definition inside `containerDefinitions`, a port mapping inside it.
+#[test]
+fn tab_completes_members_of_maps_nested_in_a_bindings_input() {
+    let t = Test::new();
+    let mut pty = terminal(&t, &["repl"]);
+    pty.expect("runbook> ");
+    pty.send("let input = ecs::register_task_definition(#{ family: \"f\", containerDefinitions: [#{ portM\t");
+    pty.expect("portMappings: ");
+    // containerPort and containerPortRange: Tab completes what they share.
+    pty.send("[#{ containerP\t");
+    pty.expect("[#{ containerPort");
+    pty.send(": 80, hostP\t");
+    pty.expect("containerPort: 80, hostPort: ");
+    pty.send("\x03");
+    pty.expect("runbook> ");
+    // A member that holds no map has nothing below it to offer.
+    pty.send("ecs::register_task_definition(#{ family: #{ na\t\t");
+    pty.send("\x03");
+    pty.expect("runbook> ");
+    assert!(!pty.raw().contains("family: #{ name"), "{}", pty.raw());
+    pty.send("\x04");
+    assert_eq!(pty.wait(), Some(0));
+}
+
 #[test]
 fn on_a_terminal_tab_completes_modules_functions_members_and_resource_names() {
     let (_guard, t) = aws_test();

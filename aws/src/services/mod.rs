@@ -66,6 +66,28 @@ pub fn of(service: &str) -> Vec<crate::binding::Binding> {
     }
 }
 
+/// A service's SHAPES and INPUTS tables.
+pub fn member_tree(service: &str) -> Option<(Shapes, Inputs)> {
+    match service {
+        "sts" => Some((sts::SHAPES, sts::INPUTS)),
+        "iam" => Some((iam::SHAPES, iam::INPUTS)),
+        "codecommit" => Some((codecommit::SHAPES, codecommit::INPUTS)),
+        "codebuild" => Some((codebuild::SHAPES, codebuild::INPUTS)),
+        "ecr" => Some((ecr::SHAPES, ecr::INPUTS)),
+        "codepipeline" => Some((codepipeline::SHAPES, codepipeline::INPUTS)),
+        "ecs" => Some((ecs::SHAPES, ecs::INPUTS)),
+        "ec2" => Some((ec2::SHAPES, ec2::INPUTS)),
+        "s3" => Some((s3::SHAPES, s3::INPUTS)),
+        "events" => Some((events::SHAPES, events::INPUTS)),
+        "logs" => Some((logs::SHAPES, logs::INPUTS)),
+        "secretsmanager" => Some((secretsmanager::SHAPES, secretsmanager::INPUTS)),
+        _ => None,
+    }
+}
+
+pub type Shapes = &'static [(&'static str, &'static [(&'static str, &'static str)])];
+pub type Inputs = &'static [(&'static str, &'static str)];
+
 /// Every waiter of every service.
 pub fn waiters() -> impl Iterator<Item = &'static crate::waiter::Waiter> {
     [sts::WAITERS, iam::WAITERS, codecommit::WAITERS, codebuild::WAITERS, ecr::WAITERS, codepipeline::WAITERS, ecs::WAITERS, ec2::WAITERS, s3::WAITERS, events::WAITERS, logs::WAITERS, secretsmanager::WAITERS]

@@ -350,6 +350,66 @@ pub const RULES: Rules = Rules {
     ],
 };
 
+/// The inputs' structures below the top level, for the REPL's completion: each
+/// one's members with the structure each leads to (through lists and maps), or "".
+pub const SHAPES: &[(&str, &[(&str, &str)])] = &[
+    ("BatchGetSecretValueRequest", &[("SecretIdList", ""), ("Filters", "Filter"), ("MaxResults", ""), ("NextToken", "")]),
+    ("CancelRotateSecretRequest", &[("SecretId", "")]),
+    ("CreateSecretRequest", &[("Name", ""), ("ClientRequestToken", ""), ("Description", ""), ("KmsKeyId", ""), ("SecretBinary", ""), ("SecretString", ""), ("Tags", "Tag"), ("AddReplicaRegions", "ReplicaRegionType"), ("ForceOverwriteReplicaSecret", ""), ("Type", "")]),
+    ("DeleteResourcePolicyRequest", &[("SecretId", "")]),
+    ("DeleteSecretRequest", &[("SecretId", ""), ("RecoveryWindowInDays", ""), ("ForceDeleteWithoutRecovery", "")]),
+    ("DescribeSecretRequest", &[("SecretId", "")]),
+    ("ExternalSecretRotationMetadataItem", &[("Key", ""), ("Value", "")]),
+    ("Filter", &[("Key", ""), ("Values", "")]),
+    ("GetRandomPasswordRequest", &[("PasswordLength", ""), ("ExcludeCharacters", ""), ("ExcludeNumbers", ""), ("ExcludePunctuation", ""), ("ExcludeUppercase", ""), ("ExcludeLowercase", ""), ("IncludeSpace", ""), ("RequireEachIncludedType", "")]),
+    ("GetResourcePolicyRequest", &[("SecretId", "")]),
+    ("GetSecretValueRequest", &[("SecretId", ""), ("VersionId", ""), ("VersionStage", "")]),
+    ("ListSecretVersionIdsRequest", &[("SecretId", ""), ("MaxResults", ""), ("NextToken", ""), ("IncludeDeprecated", "")]),
+    ("ListSecretsRequest", &[("IncludePlannedDeletion", ""), ("MaxResults", ""), ("NextToken", ""), ("Filters", "Filter"), ("SortOrder", ""), ("SortBy", "")]),
+    ("PutResourcePolicyRequest", &[("SecretId", ""), ("ResourcePolicy", ""), ("BlockPublicPolicy", "")]),
+    ("PutSecretValueRequest", &[("SecretId", ""), ("ClientRequestToken", ""), ("SecretBinary", ""), ("SecretString", ""), ("VersionStages", ""), ("RotationToken", "")]),
+    ("RemoveRegionsFromReplicationRequest", &[("SecretId", ""), ("RemoveReplicaRegions", "")]),
+    ("ReplicaRegionType", &[("Region", ""), ("KmsKeyId", "")]),
+    ("ReplicateSecretToRegionsRequest", &[("SecretId", ""), ("AddReplicaRegions", "ReplicaRegionType"), ("ForceOverwriteReplicaSecret", "")]),
+    ("RestoreSecretRequest", &[("SecretId", "")]),
+    ("RotateSecretRequest", &[("SecretId", ""), ("ClientRequestToken", ""), ("RotationLambdaARN", ""), ("RotationRules", "RotationRulesType"), ("ExternalSecretRotationMetadata", "ExternalSecretRotationMetadataItem"), ("ExternalSecretRotationRoleArn", ""), ("RotateImmediately", "")]),
+    ("RotationRulesType", &[("AutomaticallyAfterDays", ""), ("Duration", ""), ("ScheduleExpression", "")]),
+    ("StopReplicationToReplicaRequest", &[("SecretId", "")]),
+    ("Tag", &[("Key", ""), ("Value", "")]),
+    ("TagResourceRequest", &[("SecretId", ""), ("Tags", "Tag")]),
+    ("UntagResourceRequest", &[("SecretId", ""), ("TagKeys", "")]),
+    ("UpdateSecretRequest", &[("SecretId", ""), ("ClientRequestToken", ""), ("Description", ""), ("KmsKeyId", ""), ("SecretBinary", ""), ("SecretString", ""), ("Type", "")]),
+    ("UpdateSecretVersionStageRequest", &[("SecretId", ""), ("VersionStage", ""), ("RemoveFromVersionId", ""), ("MoveToVersionId", "")]),
+    ("ValidateResourcePolicyRequest", &[("SecretId", ""), ("ResourcePolicy", "")]),
+];
+
+/// Each binding's input shape in SHAPES.
+pub const INPUTS: &[(&str, &str)] = &[
+    ("batch_get_secret_value", "BatchGetSecretValueRequest"),
+    ("cancel_rotate_secret", "CancelRotateSecretRequest"),
+    ("create_secret", "CreateSecretRequest"),
+    ("delete_resource_policy", "DeleteResourcePolicyRequest"),
+    ("delete_secret", "DeleteSecretRequest"),
+    ("describe_secret", "DescribeSecretRequest"),
+    ("get_random_password", "GetRandomPasswordRequest"),
+    ("get_resource_policy", "GetResourcePolicyRequest"),
+    ("get_secret_value", "GetSecretValueRequest"),
+    ("list_secret_version_ids", "ListSecretVersionIdsRequest"),
+    ("list_secrets", "ListSecretsRequest"),
+    ("put_resource_policy", "PutResourcePolicyRequest"),
+    ("put_secret_value", "PutSecretValueRequest"),
+    ("remove_regions_from_replication", "RemoveRegionsFromReplicationRequest"),
+    ("replicate_secret_to_regions", "ReplicateSecretToRegionsRequest"),
+    ("restore_secret", "RestoreSecretRequest"),
+    ("rotate_secret", "RotateSecretRequest"),
+    ("stop_replication_to_replica", "StopReplicationToReplicaRequest"),
+    ("tag_resource", "TagResourceRequest"),
+    ("untag_resource", "UntagResourceRequest"),
+    ("update_secret", "UpdateSecretRequest"),
+    ("update_secret_version_stage", "UpdateSecretVersionStageRequest"),
+    ("validate_resource_policy", "ValidateResourcePolicyRequest"),
+];
+
 crate::bindings! {
     secretsmanager, aws_sdk_secretsmanager, &RULES,
     batch_get_secret_value batch_get_secret_value BatchGetSecretValueInput BatchGetSecretValueOutput {secret_id_list set_secret_id_list filters set_filters max_results set_max_results next_token set_next_token} [] read_only "Retrieves the contents of the encrypted fields SecretString or SecretBinary for up to 20 secrets.";

@@ -188,6 +188,40 @@ pub const RULES: Rules = Rules {
     ],
 };
 
+/// The inputs' structures below the top level, for the REPL's completion: each
+/// one's members with the structure each leads to (through lists and maps), or "".
+pub const SHAPES: &[(&str, &[(&str, &str)])] = &[
+    ("AssumeRoleRequest", &[("RoleArn", ""), ("RoleSessionName", ""), ("PolicyArns", "PolicyDescriptorType"), ("Policy", ""), ("DurationSeconds", ""), ("Tags", "Tag"), ("TransitiveTagKeys", ""), ("ExternalId", ""), ("SerialNumber", ""), ("TokenCode", ""), ("SourceIdentity", ""), ("ProvidedContexts", "ProvidedContext"), ("MinimumSessionTokenSize", "")]),
+    ("AssumeRoleWithSAMLRequest", &[("RoleArn", ""), ("PrincipalArn", ""), ("SAMLAssertion", ""), ("PolicyArns", "PolicyDescriptorType"), ("Policy", ""), ("DurationSeconds", ""), ("MinimumSessionTokenSize", "")]),
+    ("AssumeRoleWithWebIdentityRequest", &[("RoleArn", ""), ("RoleSessionName", ""), ("WebIdentityToken", ""), ("ProviderId", ""), ("PolicyArns", "PolicyDescriptorType"), ("Policy", ""), ("DurationSeconds", ""), ("MinimumSessionTokenSize", "")]),
+    ("AssumeRootRequest", &[("TargetPrincipal", ""), ("TaskPolicyArn", "PolicyDescriptorType"), ("DurationSeconds", ""), ("MinimumSessionTokenSize", "")]),
+    ("DecodeAuthorizationMessageRequest", &[("EncodedMessage", "")]),
+    ("GetAccessKeyInfoRequest", &[("AccessKeyId", "")]),
+    ("GetCallerIdentityRequest", &[]),
+    ("GetDelegatedAccessTokenRequest", &[("TradeInToken", "")]),
+    ("GetFederationTokenRequest", &[("Name", ""), ("Policy", ""), ("PolicyArns", "PolicyDescriptorType"), ("DurationSeconds", ""), ("Tags", "Tag"), ("MinimumSessionTokenSize", "")]),
+    ("GetSessionTokenRequest", &[("DurationSeconds", ""), ("SerialNumber", ""), ("TokenCode", ""), ("MinimumSessionTokenSize", "")]),
+    ("GetWebIdentityTokenRequest", &[("Audience", ""), ("DurationSeconds", ""), ("SigningAlgorithm", ""), ("Tags", "Tag")]),
+    ("PolicyDescriptorType", &[("arn", "")]),
+    ("ProvidedContext", &[("ProviderArn", ""), ("ContextAssertion", "")]),
+    ("Tag", &[("Key", ""), ("Value", "")]),
+];
+
+/// Each binding's input shape in SHAPES.
+pub const INPUTS: &[(&str, &str)] = &[
+    ("assume_role", "AssumeRoleRequest"),
+    ("assume_role_with_saml", "AssumeRoleWithSAMLRequest"),
+    ("assume_role_with_web_identity", "AssumeRoleWithWebIdentityRequest"),
+    ("assume_root", "AssumeRootRequest"),
+    ("decode_authorization_message", "DecodeAuthorizationMessageRequest"),
+    ("get_access_key_info", "GetAccessKeyInfoRequest"),
+    ("get_caller_identity", "GetCallerIdentityRequest"),
+    ("get_delegated_access_token", "GetDelegatedAccessTokenRequest"),
+    ("get_federation_token", "GetFederationTokenRequest"),
+    ("get_session_token", "GetSessionTokenRequest"),
+    ("get_web_identity_token", "GetWebIdentityTokenRequest"),
+];
+
 crate::bindings! {
     sts, aws_sdk_sts, &RULES,
     assume_role assume_role AssumeRoleInput AssumeRoleOutput {role_arn set_role_arn role_session_name set_role_session_name policy_arns set_policy_arns policy set_policy duration_seconds set_duration_seconds tags set_tags transitive_tag_keys set_transitive_tag_keys external_id set_external_id serial_number set_serial_number token_code set_token_code source_identity set_source_identity provided_contexts set_provided_contexts minimum_session_token_size set_minimum_session_token_size} ["RoleArn", "RoleSessionName"] "Returns a set of temporary security credentials that you can use to access Amazon Web Services resources.";

@@ -289,6 +289,16 @@ mod tests {
                 given: vec![],
             }
         );
+        assert_eq!(
+            place("ecs::register_task_definition(#{ containerDefinitions: [#{ portMappings: [#{ cont"),
+            Place::Member {
+                start: 77,
+                prefix: "cont".into(),
+                function: "ecs::register_task_definition".into(),
+                path: vec!["containerDefinitions".into(), "portMappings".into()],
+                given: vec![],
+            }
+        );
         // A map that is not a binding's input has no members to offer.
         assert_eq!(
             place("let m = #{ a"),

@@ -153,8 +153,8 @@ impl Helper {
         all
     }
 
-    /// The input members of `function` not given yet. Nested maps get none: the SDK's
-    /// schemas do not link a member to its shape's members, so only the top level is known.
+    /// The members of the map being written in `function`'s input, at `path` below its top
+    /// level (`containerDefinitions` for a container definition), not given yet.
     fn members(
         &self,
         function: &str,
@@ -162,13 +162,20 @@ impl Helper {
         given: &[String],
         prefix: &str,
     ) -> Vec<Pair> {
-        let Some(binding) = self.binding(function).filter(|_| path.is_empty()) else {
-            return Vec::new();
+        let names: Vec<&str> = if path.is_empty() {
+            let Some(binding) = self.binding(function) else {
+                return Vec::new();
+            };
+            binding
+                .members()
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect()
+        } else {
+            nested_members(function, path).unwrap_or_default()
         };
-        binding
-            .members()
+        names
             .into_iter()
-            .map(|(name, _)| name)
             .filter(|name| name.starts_with(prefix) && !given.iter().any(|g| g == name))
             .map(|name| pair(name.to_string(), format!("{name}: ")))
             .collect()
@@ -195,6 +202,36 @@ impl Helper {
             .find(|(f, _)| f == name)
             .map(|(_, args)| args)
     }
+}
+
+/// The members of the structure at `path` (map keys; lists and maps pass through) below the
+/// input of `function` (`ecs::register_task_definition`), from the models' shapes.
+fn nested_members(function: &str, path: &[String]) -> Option<Vec<&'static str>> {
+    let (service, name) = function.split_once("::")?;
+    let (shapes, inputs) = services::member_tree(service)?;
+    let members_of = |shape: &str| {
+        shapes
+            .binary_search_by(|(s, _)| (*s).cmp(shape))
+            .ok()
+            .map(|i| shapes[i].1)
+    };
+    let mut shape = inputs
+        .binary_search_by(|(f, _)| (*f).cmp(name))
+        .ok()
+        .map(|i| inputs[i].1)?;
+    for segment in path {
+        shape = members_of(shape)?
+            .iter()
+            .find(|(member, _)| member == segment)
+            .map(|(_, target)| *target)
+            .filter(|target| !target.is_empty())?;
+    }
+    Some(
+        members_of(shape)?
+            .iter()
+            .map(|(member, _)| *member)
+            .collect(),
+    )
 }
 
 /// `#{ a*, b })` from `ecr::f(#{ a*, b })`.
