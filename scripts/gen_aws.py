@@ -88,6 +88,15 @@ EXTRA_ACCEPTORS = {
     ],
 }
 
+# Where a long wait is, beyond the values its acceptors test, for its spinner and `wait` events:
+# a build's phase, a deployment's tasks.
+PROGRESS = {
+    ("codebuild", "BuildSucceeded"): [("phase", "builds[].currentPhase")],
+    ("ecs", "ServicesStable"): [("running", "services[].runningCount"),
+                                ("desired", "services[].desiredCount")],
+    ("ecs", "TasksRunning"): [("last status", "tasks[].lastStatus")],
+}
+
 # IAM returns policy documents URL-encoded (RFC 3986); scripts get the JSON text back, as
 # boto3 and the AWS CLI show it.
 URL_ENCODED = {("iam", "policyDocumentType")}
@@ -490,6 +499,9 @@ class Service:
                 "        acceptors: &[",
             ]
             out += [f"            {acceptor_rust(self.module, name, a)}," for a in acceptors]
+            out += ["        ],", "        progress: &["]
+            out += [f"            ({lit(label)}, &{expr_rust(jmespath.compile(path).parsed)}),"
+                    for label, path in PROGRESS.get((self.module, name), [])]
             out += ["        ],", "    },"]
         out.append("];")
         return out

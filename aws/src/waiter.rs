@@ -24,6 +24,9 @@ pub struct Waiter {
     /// Written in the models' format for a service whose model publishes none (named in
     /// scripts/gen-aws, with why).
     pub by_hand: bool,
+    /// Where a long wait is, beyond what the acceptors test (a build's phase, a
+    /// deployment's running tasks), named for the progress line.
+    pub progress: &'static [(&'static str, &'static Expr)],
 }
 
 pub struct Acceptor {
@@ -130,12 +133,10 @@ impl Waiter {
                 continue;
             }
             seen.push(argument);
-            // A condition's true or false says nothing an operator can act on.
-            if let Ok(value) = eval(expr, answer) {
-                if !matches!(value, Document::Bool(_)) {
-                    parts.push(format!("{argument}: {}", short(&value)));
-                }
-            }
+            shown(&mut parts, argument, expr, answer);
+        }
+        for (label, expr) in self.progress {
+            shown(&mut parts, label, expr, answer);
         }
         if parts.is_empty() {
             "not yet".into()
@@ -191,11 +192,53 @@ impl Matcher {
     }
 }
 
+/// A value the answer holds, as `label: value`; a condition's true or false and a member the
+/// answer lacks say nothing an operator can act on.
+fn shown(parts: &mut Vec<String>, label: &str, expr: &Expr, answer: &Document) {
+    if let Ok(value) = eval(expr, answer) {
+        if !matches!(value, Document::Bool(_) | Document::Null) {
+            parts.push(format!("{label}: {}", short(&value)));
+        }
+    }
+}
+
 /// A value on one line, cut at 80 characters.
 fn short(value: &Document) -> String {
     let text = crate::document::json(value).to_string();
     match text.char_indices().nth(80) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::document::from_json;
+    use crate::services::{codebuild, ecs};
+
+    #[test]
+    fn a_pending_wait_tells_where_it_is_beyond_what_its_acceptors_test() {
+        let build = codebuild::WAITERS
+            .iter()
+            .find(|w| w.name == "BuildSucceeded")
+            .expect("the waiter written by hand");
+        let answer = json!({"builds": [{"buildStatus": "IN_PROGRESS", "currentPhase": "BUILD"}],
+                            "buildsNotFound": []});
+        assert_eq!(
+            build.progress(&from_json(&answer)),
+            r#"builds[].buildStatus: ["IN_PROGRESS"]; phase: ["BUILD"]"#
+        );
+        let stable = ecs::WAITERS
+            .iter()
+            .find(|w| w.name == "ServicesStable")
+            .expect("the model's waiter");
+        let answer = json!({"services": [{"status": "ACTIVE", "runningCount": 1, "desiredCount": 3,
+            "deployments": [{"rolloutState": "IN_PROGRESS"}]}]});
+        assert_eq!(
+            stable.progress(&from_json(&answer)),
+            r#"services[].deployments[].rolloutState: ["IN_PROGRESS"]; services[].status: ["ACTIVE"]; running: [1]; desired: [3]"#
+        );
     }
 }

@@ -476,5 +476,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "builds[].buildStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("builds")), &Expr::Field("buildStatus")), expected: Literal::Str("TIMED_OUT") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "length(buildsNotFound[]) > `0`", expr: &Expr::Compare(Comparison::Gt, &Expr::Length(&Expr::Projection(&Expr::Flatten(&Expr::Field("buildsNotFound")), &Expr::Identity)), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
         ],
+        progress: &[
+            ("phase", &Expr::Projection(&Expr::Flatten(&Expr::Field("builds")), &Expr::Field("currentPhase"))),
+        ],
     },
 ];

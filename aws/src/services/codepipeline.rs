@@ -395,5 +395,7 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "pipelineExecution.status", expr: &Expr::Sub(&Expr::Field("pipelineExecution"), &Expr::Field("status")), expected: Literal::Str("Superseded") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "pipelineExecution.status", expr: &Expr::Sub(&Expr::Field("pipelineExecution"), &Expr::Field("status")), expected: Literal::Str("Cancelled") } },
         ],
+        progress: &[
+        ],
     },
 ];

@@ -18696,6 +18696,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "BundleTasks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("BundleTasks")), &Expr::Field("State")), expected: Literal::Str("complete") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "BundleTasks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("BundleTasks")), &Expr::Field("State")), expected: Literal::Str("failed") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18707,6 +18709,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "ConversionTasks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ConversionTasks")), &Expr::Field("State")), expected: Literal::Str("cancelled") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -18722,6 +18726,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "ConversionTasks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ConversionTasks")), &Expr::Field("State")), expected: Literal::Str("cancelled") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "ConversionTasks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ConversionTasks")), &Expr::Field("State")), expected: Literal::Str("cancelling") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18733,6 +18739,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "ConversionTasks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ConversionTasks")), &Expr::Field("State")), expected: Literal::Str("deleted") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -18748,6 +18756,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "CustomerGateways[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("CustomerGateways")), &Expr::Field("State")), expected: Literal::Str("deleted") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "CustomerGateways[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("CustomerGateways")), &Expr::Field("State")), expected: Literal::Str("deleting") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18760,6 +18770,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "ExportTasks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ExportTasks")), &Expr::Field("State")), expected: Literal::Str("cancelled") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18771,6 +18783,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "ExportTasks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ExportTasks")), &Expr::Field("State")), expected: Literal::Str("completed") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -18785,6 +18799,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "Images[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Images")), &Expr::Field("State")), expected: Literal::Str("available") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "Images[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Images")), &Expr::Field("State")), expected: Literal::Str("failed") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18797,6 +18813,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "length(Images[]) > `0`", expr: &Expr::Compare(Comparison::Gt, &Expr::Length(&Expr::Projection(&Expr::Flatten(&Expr::Field("Images")), &Expr::Identity)), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidAMIID.NotFound") },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -18811,6 +18829,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "ImageUsageReports[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ImageUsageReports")), &Expr::Field("State")), expected: Literal::Str("available") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "ImageUsageReports[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ImageUsageReports")), &Expr::Field("State")), expected: Literal::Str("failed") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18823,6 +18843,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "length(Reservations[]) > `0`", expr: &Expr::Compare(Comparison::Gt, &Expr::Length(&Expr::Projection(&Expr::Flatten(&Expr::Field("Reservations")), &Expr::Identity)), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidInstanceID.NotFound") },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -18840,6 +18862,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "Reservations[].Instances[].State.Name", expr: &Expr::Projection(&Expr::Flatten(&Expr::Projection(&Expr::Flatten(&Expr::Field("Reservations")), &Expr::Field("Instances"))), &Expr::Sub(&Expr::Field("State"), &Expr::Field("Name"))), expected: Literal::Str("stopping") } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidInstanceID.NotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18852,6 +18876,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "InstanceStatuses[].InstanceStatus.Status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("InstanceStatuses")), &Expr::Sub(&Expr::Field("InstanceStatus"), &Expr::Field("Status"))), expected: Literal::Str("ok") } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidInstanceID.NotFound") },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -18867,6 +18893,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "Reservations[].Instances[].State.Name", expr: &Expr::Projection(&Expr::Flatten(&Expr::Projection(&Expr::Flatten(&Expr::Field("Reservations")), &Expr::Field("Instances"))), &Expr::Sub(&Expr::Field("State"), &Expr::Field("Name"))), expected: Literal::Str("pending") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "Reservations[].Instances[].State.Name", expr: &Expr::Projection(&Expr::Flatten(&Expr::Projection(&Expr::Flatten(&Expr::Field("Reservations")), &Expr::Field("Instances"))), &Expr::Sub(&Expr::Field("State"), &Expr::Field("Name"))), expected: Literal::Str("terminated") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18881,6 +18909,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "Reservations[].Instances[].State.Name", expr: &Expr::Projection(&Expr::Flatten(&Expr::Projection(&Expr::Flatten(&Expr::Field("Reservations")), &Expr::Field("Instances"))), &Expr::Sub(&Expr::Field("State"), &Expr::Field("Name"))), expected: Literal::Str("pending") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "Reservations[].Instances[].State.Name", expr: &Expr::Projection(&Expr::Flatten(&Expr::Projection(&Expr::Flatten(&Expr::Field("Reservations")), &Expr::Field("Instances"))), &Expr::Sub(&Expr::Field("State"), &Expr::Field("Name"))), expected: Literal::Str("stopping") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18894,6 +18924,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "length(InternetGateways[].InternetGatewayId) > `0`", expr: &Expr::Compare(Comparison::Gt, &Expr::Length(&Expr::Projection(&Expr::Flatten(&Expr::Field("InternetGateways")), &Expr::Field("InternetGatewayId"))), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidInternetGateway.NotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18906,6 +18938,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "length(KeyPairs[].KeyName) > `0`", expr: &Expr::Compare(Comparison::Gt, &Expr::Length(&Expr::Projection(&Expr::Flatten(&Expr::Field("KeyPairs")), &Expr::Field("KeyName"))), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidKeyPair.NotFound") },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -18923,6 +18957,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "NatGateways[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("NatGateways")), &Expr::Field("State")), expected: Literal::Str("deleted") } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("NatGatewayNotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18935,6 +18971,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "NatGateways[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("NatGateways")), &Expr::Field("State")), expected: Literal::Str("deleted") } },
             Acceptor { state: State::Success, matcher: Matcher::Error("NatGatewayNotFound") },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -18949,6 +18987,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "NetworkInterfaces[].Status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("NetworkInterfaces")), &Expr::Field("Status")), expected: Literal::Str("available") } },
             Acceptor { state: State::Failure, matcher: Matcher::Error("InvalidNetworkInterfaceID.NotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18960,6 +19000,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "length(PasswordData) > `0`", expr: &Expr::Compare(Comparison::Gt, &Expr::Length(&Expr::Field("PasswordData")), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -18975,6 +19017,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "SecondaryNetworks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecondaryNetworks")), &Expr::Field("State")), expected: Literal::Str("create-failed") } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidSecondaryNetworkId.NotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -18987,6 +19031,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "SecondaryNetworks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecondaryNetworks")), &Expr::Field("State")), expected: Literal::Str("delete-complete") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "SecondaryNetworks[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecondaryNetworks")), &Expr::Field("State")), expected: Literal::Str("delete-failed") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -19002,6 +19048,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "SecondarySubnets[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecondarySubnets")), &Expr::Field("State")), expected: Literal::Str("delete-failed") } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidSecondarySubnetId.NotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19014,6 +19062,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "SecondarySubnets[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecondarySubnets")), &Expr::Field("State")), expected: Literal::Str("delete-complete") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "SecondarySubnets[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecondarySubnets")), &Expr::Field("State")), expected: Literal::Str("delete-failed") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -19028,6 +19078,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "length(SecurityGroups[].GroupId) > `0`", expr: &Expr::Compare(Comparison::Gt, &Expr::Length(&Expr::Projection(&Expr::Flatten(&Expr::Field("SecurityGroups")), &Expr::Field("GroupId"))), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidGroup.NotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19041,6 +19093,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "SecurityGroupVpcAssociations[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecurityGroupVpcAssociations")), &Expr::Field("State")), expected: Literal::Str("associated") } },
             Acceptor { state: State::Retry, matcher: Matcher::Path { kind: PathKind::Any, argument: "SecurityGroupVpcAssociations[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecurityGroupVpcAssociations")), &Expr::Field("State")), expected: Literal::Str("associating") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "SecurityGroupVpcAssociations[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecurityGroupVpcAssociations")), &Expr::Field("State")), expected: Literal::Str("association-failed") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -19057,6 +19111,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "SecurityGroupVpcAssociations[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SecurityGroupVpcAssociations")), &Expr::Field("State")), expected: Literal::Str("disassociation-failed") } },
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "length(SecurityGroupVpcAssociations[]) == `0`", expr: &Expr::Compare(Comparison::Eq, &Expr::Length(&Expr::Projection(&Expr::Flatten(&Expr::Field("SecurityGroupVpcAssociations")), &Expr::Identity)), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19070,6 +19126,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "Snapshots[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Snapshots")), &Expr::Field("State")), expected: Literal::Str("completed") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "Snapshots[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Snapshots")), &Expr::Field("State")), expected: Literal::Str("error") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19082,6 +19140,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "ImportSnapshotTasks[].SnapshotTaskDetail.Status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ImportSnapshotTasks")), &Expr::Sub(&Expr::Field("SnapshotTaskDetail"), &Expr::Field("Status"))), expected: Literal::Str("completed") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "ImportSnapshotTasks[].SnapshotTaskDetail.Status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("ImportSnapshotTasks")), &Expr::Sub(&Expr::Field("SnapshotTaskDetail"), &Expr::Field("Status"))), expected: Literal::Str("error") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -19101,6 +19161,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "SpotInstanceRequests[].Status.Code", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("SpotInstanceRequests")), &Expr::Sub(&Expr::Field("Status"), &Expr::Field("Code"))), expected: Literal::Str("system-error") } },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidSpotInstanceRequestID.NotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19115,6 +19177,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "StoreImageTaskResults[].StoreTaskState", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("StoreImageTaskResults")), &Expr::Field("StoreTaskState")), expected: Literal::Str("Failed") } },
             Acceptor { state: State::Retry, matcher: Matcher::Path { kind: PathKind::Any, argument: "StoreImageTaskResults[].StoreTaskState", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("StoreImageTaskResults")), &Expr::Field("StoreTaskState")), expected: Literal::Str("InProgress") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19127,6 +19191,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "Subnets[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Subnets")), &Expr::Field("State")), expected: Literal::Str("available") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19138,6 +19204,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "InstanceStatuses[].SystemStatus.Status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("InstanceStatuses")), &Expr::Sub(&Expr::Field("SystemStatus"), &Expr::Field("Status"))), expected: Literal::Str("ok") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -19152,6 +19220,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "Volumes[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Volumes")), &Expr::Field("State")), expected: Literal::Str("available") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "Volumes[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Volumes")), &Expr::Field("State")), expected: Literal::Str("deleted") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19164,6 +19234,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "Volumes[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Volumes")), &Expr::Field("State")), expected: Literal::Str("deleted") } },
             Acceptor { state: State::Success, matcher: Matcher::Error("InvalidVolume.NotFound") },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -19178,6 +19250,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "Volumes[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Volumes")), &Expr::Field("State")), expected: Literal::Str("in-use") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "Volumes[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Volumes")), &Expr::Field("State")), expected: Literal::Str("deleted") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19189,6 +19263,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "Vpcs[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("Vpcs")), &Expr::Field("State")), expected: Literal::Str("available") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -19203,6 +19279,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Status(200) },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidVpcID.NotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19216,6 +19294,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "VpcPeeringConnections[].Status.Code", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("VpcPeeringConnections")), &Expr::Sub(&Expr::Field("Status"), &Expr::Field("Code"))), expected: Literal::Str("deleted") } },
             Acceptor { state: State::Success, matcher: Matcher::Error("InvalidVpcPeeringConnectionID.NotFound") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19228,6 +19308,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Status(200) },
             Acceptor { state: State::Retry, matcher: Matcher::Error("InvalidVpcPeeringConnectionID.NotFound") },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -19243,6 +19325,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "VpnConnections[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("VpnConnections")), &Expr::Field("State")), expected: Literal::Str("deleting") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "VpnConnections[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("VpnConnections")), &Expr::Field("State")), expected: Literal::Str("deleted") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ec2",
@@ -19255,6 +19339,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "VpnConnections[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("VpnConnections")), &Expr::Field("State")), expected: Literal::Str("deleted") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "VpnConnections[].State", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("VpnConnections")), &Expr::Field("State")), expected: Literal::Str("pending") } },
+        ],
+        progress: &[
         ],
     },
 ];

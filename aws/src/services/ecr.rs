@@ -1263,6 +1263,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "imageScanStatus.status", expr: &Expr::Sub(&Expr::Field("imageScanStatus"), &Expr::Field("status")), expected: Literal::Str("COMPLETE") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "imageScanStatus.status", expr: &Expr::Sub(&Expr::Field("imageScanStatus"), &Expr::Field("status")), expected: Literal::Str("FAILED") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ecr",
@@ -1275,6 +1277,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "status", expr: &Expr::Field("status"), expected: Literal::Str("COMPLETE") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "status", expr: &Expr::Field("status"), expected: Literal::Str("FAILED") } },
+        ],
+        progress: &[
         ],
     },
 ];

@@ -821,6 +821,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "daemon.status", expr: &Expr::Sub(&Expr::Field("daemon"), &Expr::Field("status")), expected: Literal::Str("ACTIVE") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "daemon.status", expr: &Expr::Sub(&Expr::Field("daemon"), &Expr::Field("status")), expected: Literal::Str("DELETE_IN_PROGRESS") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ecs",
@@ -833,6 +835,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "daemonDeployments[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("daemonDeployments")), &Expr::Field("status")), expected: Literal::Str("STOPPED") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "failures[].reason", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("failures")), &Expr::Field("reason")), expected: Literal::Str("MISSING") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -850,6 +854,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "daemonDeployments[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("daemonDeployments")), &Expr::Field("status")), expected: Literal::Str("ROLLBACK_SUCCESSFUL") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "failures[].reason", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("failures")), &Expr::Field("reason")), expected: Literal::Str("MISSING") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ecs",
@@ -864,6 +870,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "daemonTaskDefinition.status", expr: &Expr::Sub(&Expr::Field("daemonTaskDefinition"), &Expr::Field("status")), expected: Literal::Str("DELETE_IN_PROGRESS") } },
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::One, argument: "daemonTaskDefinition.status", expr: &Expr::Sub(&Expr::Field("daemonTaskDefinition"), &Expr::Field("status")), expected: Literal::Str("DELETED") } },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "ecs",
@@ -875,6 +883,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "daemonTaskDefinition.status", expr: &Expr::Sub(&Expr::Field("daemonTaskDefinition"), &Expr::Field("status")), expected: Literal::Str("DELETED") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -888,6 +898,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "failures[].reason", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("failures")), &Expr::Field("reason")), expected: Literal::Str("MISSING") } },
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::Any, argument: "services[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("status")), expected: Literal::Str("INACTIVE") } },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -905,6 +917,10 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "services[].status", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("status")), expected: Literal::Str("INACTIVE") } },
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::One, argument: "length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`", expr: &Expr::Compare(Comparison::Eq, &Expr::Length(&Expr::Filter(&Expr::Field("services"), &Expr::Identity, &Expr::Not(&Expr::And(&Expr::Compare(Comparison::Eq, &Expr::Length(&Expr::Field("deployments")), &Expr::Literal(Literal::Int(1))), &Expr::Compare(Comparison::Eq, &Expr::Field("runningCount"), &Expr::Field("desiredCount")))))), &Expr::Literal(Literal::Int(0))), expected: Literal::Bool(true) } },
         ],
+        progress: &[
+            ("running", &Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("runningCount"))),
+            ("desired", &Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("desiredCount"))),
+        ],
     },
     Waiter {
         service: "ecs",
@@ -919,6 +935,9 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Failure, matcher: Matcher::Path { kind: PathKind::Any, argument: "failures[].reason", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("failures")), &Expr::Field("reason")), expected: Literal::Str("MISSING") } },
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "tasks[].lastStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("tasks")), &Expr::Field("lastStatus")), expected: Literal::Str("RUNNING") } },
         ],
+        progress: &[
+            ("last status", &Expr::Projection(&Expr::Flatten(&Expr::Field("tasks")), &Expr::Field("lastStatus"))),
+        ],
     },
     Waiter {
         service: "ecs",
@@ -930,6 +949,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Path { kind: PathKind::All, argument: "tasks[].lastStatus", expr: &Expr::Projection(&Expr::Flatten(&Expr::Field("tasks")), &Expr::Field("lastStatus")), expected: Literal::Str("STOPPED") } },
+        ],
+        progress: &[
         ],
     },
 ];

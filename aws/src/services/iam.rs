@@ -2447,6 +2447,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Status(200) },
             Acceptor { state: State::Retry, matcher: Matcher::Status(404) },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "iam",
@@ -2459,6 +2461,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Status(200) },
             Acceptor { state: State::Retry, matcher: Matcher::Error("NoSuchEntity") },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -2473,6 +2477,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Status(200) },
             Acceptor { state: State::Retry, matcher: Matcher::Error("NoSuchEntity") },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "iam",
@@ -2485,6 +2491,8 @@ pub const WAITERS: &[Waiter] = &[
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Status(200) },
             Acceptor { state: State::Retry, matcher: Matcher::Error("NoSuchEntity") },
+        ],
+        progress: &[
         ],
     },
 ];

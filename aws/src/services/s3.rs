@@ -3052,6 +3052,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Status(403) },
             Acceptor { state: State::Retry, matcher: Matcher::Status(404) },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "s3",
@@ -3063,6 +3065,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Status(404) },
+        ],
+        progress: &[
         ],
     },
     Waiter {
@@ -3077,6 +3081,8 @@ pub const WAITERS: &[Waiter] = &[
             Acceptor { state: State::Success, matcher: Matcher::Status(200) },
             Acceptor { state: State::Retry, matcher: Matcher::Status(404) },
         ],
+        progress: &[
+        ],
     },
     Waiter {
         service: "s3",
@@ -3088,6 +3094,8 @@ pub const WAITERS: &[Waiter] = &[
         by_hand: false,
         acceptors: &[
             Acceptor { state: State::Success, matcher: Matcher::Status(404) },
+        ],
+        progress: &[
         ],
     },
 ];

@@ -290,7 +290,9 @@ mod tests {
             }
         );
         assert_eq!(
-            place("ecs::register_task_definition(#{ containerDefinitions: [#{ portMappings: [#{ cont"),
+            place(
+                "ecs::register_task_definition(#{ containerDefinitions: [#{ portMappings: [#{ cont"
+            ),
             Place::Member {
                 start: 77,
                 prefix: "cont".into(),
