@@ -144,8 +144,23 @@ impl Pty {
         }
     }
 
-    /// Waits for the process to end and returns its exit code.
+    /// Waits for the process to end and returns its exit code; kills it and panics with the
+    /// screen after a minute.
+    #[track_caller]
     pub fn wait(mut self) -> Option<i32> {
-        self.child.wait().expect("wait for the binary").code()
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the binary") {
+                return status.code();
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                let _ = self.child.kill();
+                panic!(
+                    "the binary never ended; the terminal shows:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }

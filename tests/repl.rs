@@ -286,6 +286,14 @@ fn terminal(t: &Test, args: &[&str]) -> Pty {
     Pty::spawn(command)
 }
 
+/// Waits for a new prompt. Rustyline reprints the prompt with each redraw of the line, so
+/// only one after a line break is new; a control key sent before it can reach the terminal
+/// while it is not in raw mode, where the line discipline swallows ^D and turns ^C into a
+/// signal.
+fn fresh_prompt(pty: &mut Pty) {
+    pty.expect("\nrunbook> ");
+}
+
 /// A hint is dimmed, unless NO_COLOR asks for plain text.
 #[test]
 fn hints_are_dimmed_unless_no_color_is_set() {
@@ -303,7 +311,7 @@ fn hints_are_dimmed_unless_no_color_is_set() {
             command.env("NO_COLOR", "1");
         }
         let mut pty = Pty::spawn(command);
-        pty.expect("runbook> ");
+        fresh_prompt(&mut pty);
         pty.send("ecr::describe_repositori");
         pty.expect("es(#{ registryId, repositoryNames");
         assert_eq!(
@@ -312,7 +320,7 @@ fn hints_are_dimmed_unless_no_color_is_set() {
             "NO_COLOR set: {no_color}"
         );
         pty.send("\x03");
-        pty.expect("runbook> ");
+        fresh_prompt(&mut pty);
         pty.send("\x04");
         assert_eq!(pty.wait(), Some(0));
     }
@@ -324,7 +332,7 @@ fn hints_are_dimmed_unless_no_color_is_set() {
 fn tab_completes_members_of_maps_nested_in_a_bindings_input() {
     let t = Test::new();
     let mut pty = terminal(&t, &["repl"]);
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
     pty.send("let input = ecs::register_task_definition(#{ family: \"f\", containerDefinitions: [#{ portM\t");
     pty.expect("portMappings: ");
     // containerPort and containerPortRange: Tab completes what they share.
@@ -333,11 +341,11 @@ fn tab_completes_members_of_maps_nested_in_a_bindings_input() {
     pty.send(": 80, hostP\t");
     pty.expect("containerPort: 80, hostPort: ");
     pty.send("\x03");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
     // A member that holds no map has nothing below it to offer.
     pty.send("ecs::register_task_definition(#{ family: #{ na\t\t");
     pty.send("\x03");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
     assert!(!pty.raw().contains("family: #{ name"), "{}", pty.raw());
     pty.send("\x04");
     assert_eq!(pty.wait(), Some(0));
@@ -352,13 +360,13 @@ fn on_a_terminal_tab_completes_modules_functions_members_and_resource_names() {
     );
     let mut pty = terminal(&t, &["repl"]);
     pty.expect("Tab completes");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
 
     // A module: unique, then ambiguous (the second Tab lists the candidates).
     pty.send("codeco\t");
     pty.expect("codecommit::");
     pty.send("\x03");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
     pty.send("ec\t\t");
     pty.expect("ecr::");
     pty.expect("ecs::");
@@ -368,32 +376,32 @@ fn on_a_terminal_tab_completes_modules_functions_members_and_resource_names() {
     pty.send("\t#{ repositoryN\t[\"pty_\t] }).repositories[0].repositoryName\r");
     pty.expect("ecr::describe_repositories(#{ repositoryNames: [\"pty_repo\"] })");
     pty.expect("\"pty_repo\"");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
 
     // ECS lists clusters by ARN; completion offers the names calls take.
     pty.send("ecs::describe_clusters(#{ clusters: [\"pty\t] }).clusters.len()\r");
     pty.expect("[\"pty_cluster\"] }).clusters.len()");
     pty.expect("1");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
 
     // Multi-line input while the parser wants more.
     pty.send("let m = #{\r");
     pty.send("  a: 1 + 1\r");
     pty.send("};\r");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
     pty.send("m.a * 21\r");
     pty.expect("42");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
 
     // Ctrl-C cancels a call in flight, and the session goes on.
     pty.send("print(\"zz\" + \"z\"); sleep(600)\r");
     pty.expect("zzz");
     pty.send("\x03");
     pty.expect("interrupted: the call in flight was cancelled");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
     pty.send("1 + 1\r");
     pty.expect("2");
-    pty.expect("runbook> ");
+    fresh_prompt(&mut pty);
     pty.send("\x04");
     assert_eq!(pty.wait(), Some(0));
     let history = t.read("state/runbook/repl_history");

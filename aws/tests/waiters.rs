@@ -81,7 +81,7 @@ fn services_stable_follows_the_model_and_stops_on_a_failed_rollout() {
     assert_eq!(
         waiter(name).progress(&from_json(&rolling)),
         "services[].deployments[].rolloutState: [\"IN_PROGRESS\",\"COMPLETED\"]; \
-         failures[].reason: []; services[].status: [\"ACTIVE\"]"
+         failures[].reason: []; services[].status: [\"ACTIVE\"]; running: [1]; desired: [1]"
     );
     assert_eq!(
         judge(
