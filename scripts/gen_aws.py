@@ -97,6 +97,15 @@ PROGRESS = {
     ("ecs", "TasksRunning"): [("last status", "tasks[].lastStatus")],
 }
 
+# Where a long wait is when the answer polled does not say: an execution's answer names no
+# stage, the pipeline's state does (members of the wait's input passed on by name). Stages'
+# latest executions can be a newer run's, hence the label.
+PROGRESS_READS = {
+    ("codepipeline", "PipelineExecutionSucceeded"): (
+        "GetPipelineState", {"name": "pipelineName"},
+        [("stage in progress", "stageStates[?latestExecution.status == 'InProgress'].stageName")]),
+}
+
 # IAM returns policy documents URL-encoded (RFC 3986); scripts get the JSON text back, as
 # boto3 and the AWS CLI show it.
 URL_ENCODED = {("iam", "policyDocumentType")}
@@ -307,7 +316,7 @@ class Service:
             "#[allow(unused_imports)]",
             "use crate::path::{Comparison, Expr, Literal};",
             "#[allow(unused_imports)]",
-            "use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};",
+            "use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};",
             "",
         ]
         inputs = [op["input"]["shape"] for _, op, _ in self.operations if "input" in op]
@@ -502,7 +511,24 @@ class Service:
             out += ["        ],", "        progress: &["]
             out += [f"            ({lit(label)}, &{expr_rust(jmespath.compile(path).parsed)}),"
                     for label, path in PROGRESS.get((self.module, name), [])]
-            out += ["        ],", "    },"]
+            out += ["        ],"]
+            read = PROGRESS_READS.get((self.module, name))
+            if read is None:
+                out.append("        progress_read: None,")
+            else:
+                operation, passed, shown = read
+                out += [
+                    "        progress_read: Some(&ProgressRead {",
+                    f"            operation: {lit(functions[operation])},",
+                    "            input: &[" + ", ".join(f"({lit(to)}, {lit(of)})"
+                                              for to, of in passed.items()) + "],",
+                    "            shown: &[",
+                    *(f"                ({lit(label)}, &{expr_rust(jmespath.compile(path).parsed)}),"
+                      for label, path in shown),
+                    "            ],",
+                    "        }),",
+                ]
+            out.append("    },")
         out.append("];")
         return out
 

@@ -27,6 +27,41 @@ pub struct Waiter {
     /// Where a long wait is, beyond what the acceptors test (a build's phase, a
     /// deployment's running tasks), named for the progress line.
     pub progress: &'static [(&'static str, &'static Expr)],
+    /// A second read for where the wait is, when the answer polled does not say.
+    pub progress_read: Option<&'static ProgressRead>,
+}
+
+/// Read beside each poll that leaves the wait pending (GetPipelineState for a pipeline
+/// execution's stage); its answer only adds to the progress line.
+pub struct ProgressRead {
+    /// The binding read: `get_pipeline_state`.
+    pub operation: &'static str,
+    /// Its input, from members of the wait's input: (its member, the wait's member).
+    pub input: &'static [(&'static str, &'static str)],
+    pub shown: &'static [(&'static str, &'static Expr)],
+}
+
+impl ProgressRead {
+    /// The read's input, or `None` when the wait's input lacks a member it needs.
+    pub fn input(&self, wait_input: &Document) -> Option<Document> {
+        let Document::Object(given) = wait_input else {
+            return None;
+        };
+        let mut members = std::collections::HashMap::new();
+        for (to, of) in self.input {
+            members.insert((*to).to_string(), given.get(*of)?.clone());
+        }
+        Some(Document::Object(members))
+    }
+
+    /// What its answer shows, as parts of the progress line: `stage in progress: ["Build"]`.
+    pub fn progress(&self, answer: &Document) -> Vec<String> {
+        let mut parts = Vec::new();
+        for (label, expr) in self.shown {
+            shown(&mut parts, label, expr, answer);
+        }
+        parts
+    }
 }
 
 pub struct Acceptor {
@@ -216,7 +251,7 @@ mod tests {
     use serde_json::json;
 
     use crate::document::from_json;
-    use crate::services::{codebuild, ecs};
+    use crate::services::{codebuild, codepipeline, ecs};
 
     #[test]
     fn a_pending_wait_tells_where_it_is_beyond_what_its_acceptors_test() {
@@ -240,5 +275,22 @@ mod tests {
             stable.progress(&from_json(&answer)),
             r#"services[].deployments[].rolloutState: ["IN_PROGRESS"]; services[].status: ["ACTIVE"]; running: [1]; desired: [3]"#
         );
+        let execution = codepipeline::WAITERS
+            .iter()
+            .find(|w| w.name == "PipelineExecutionSucceeded")
+            .expect("the waiter written by hand");
+        let read = execution.progress_read.expect("a pipeline's stage is read beside");
+        let input = from_json(&json!({"pipelineName": "web", "pipelineExecutionId": "e-2"}));
+        assert_eq!(
+            read.input(&input).map(|input| crate::document::json(&input)),
+            Some(json!({"name": "web"}))
+        );
+        assert_eq!(read.input(&from_json(&json!({"pipelineExecutionId": "e-2"}))), None);
+        // GetPipelineState as its API reference shows it, one stage done and one running.
+        let state = json!({"pipelineName": "web", "stageStates": [
+            {"stageName": "Source", "latestExecution": {"pipelineExecutionId": "e-2", "status": "Succeeded"}},
+            {"stageName": "Build", "latestExecution": {"pipelineExecutionId": "e-2", "status": "InProgress"}},
+            {"stageName": "Deploy"}]});
+        assert_eq!(read.progress(&from_json(&state)), vec![r#"stage in progress: ["Build"]"#]);
     }
 }

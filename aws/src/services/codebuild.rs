@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::schema_input!(sdk::operation::batch_delete_builds::BatchDeleteBuildsInput);
 crate::schema_output!(sdk::operation::batch_delete_builds::BatchDeleteBuildsOutput);
@@ -479,5 +479,6 @@ pub const WAITERS: &[Waiter] = &[
         progress: &[
             ("phase", &Expr::Projection(&Expr::Flatten(&Expr::Field("builds")), &Expr::Field("currentPhase"))),
         ],
+        progress_read: None,
     },
 ];

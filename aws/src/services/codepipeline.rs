@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::schema_input!(sdk::operation::acknowledge_job::AcknowledgeJobInput);
 crate::schema_output!(sdk::operation::acknowledge_job::AcknowledgeJobOutput);
@@ -397,5 +397,12 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: Some(&ProgressRead {
+            operation: "get_pipeline_state",
+            input: &[("name", "pipelineName")],
+            shown: &[
+                ("stage in progress", &Expr::Filter(&Expr::Field("stageStates"), &Expr::Field("stageName"), &Expr::Compare(Comparison::Eq, &Expr::Sub(&Expr::Field("latestExecution"), &Expr::Field("status")), &Expr::Literal(Literal::Str("InProgress"))))),
+            ],
+        }),
     },
 ];

@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::structure!(@read sdk::operation::accept_address_transfer::AcceptAddressTransferInput = "com.amazonaws.ec2" # "AcceptAddressTransferRequest" [3] {
     0 address set_address "Address";
@@ -18698,6 +18698,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18712,6 +18713,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18728,6 +18730,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18742,6 +18745,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18758,6 +18762,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18772,6 +18777,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18786,6 +18792,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18801,6 +18808,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18816,6 +18824,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18831,6 +18840,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18846,6 +18856,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18864,6 +18875,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18879,6 +18891,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18895,6 +18908,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18911,6 +18925,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18926,6 +18941,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18941,6 +18957,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18959,6 +18976,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18974,6 +18992,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -18989,6 +19008,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19003,6 +19023,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19019,6 +19040,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19034,6 +19056,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19050,6 +19073,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19065,6 +19089,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19080,6 +19105,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19096,6 +19122,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19113,6 +19140,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19128,6 +19156,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19143,6 +19172,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19163,6 +19193,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19179,6 +19210,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19193,6 +19225,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19207,6 +19240,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19222,6 +19256,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19237,6 +19272,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19252,6 +19288,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19266,6 +19303,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19281,6 +19319,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19296,6 +19335,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19311,6 +19351,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19327,6 +19368,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ec2",
@@ -19342,5 +19384,6 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
 ];

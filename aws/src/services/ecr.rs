@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::structure!(@read sdk::operation::batch_check_layer_availability::BatchCheckLayerAvailabilityInput = "com.amazonaws.ecr" # "BatchCheckLayerAvailabilityRequest" [3] {
     0 registry_id set_registry_id "registryId";
@@ -1265,6 +1265,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ecr",
@@ -1280,5 +1281,6 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
 ];

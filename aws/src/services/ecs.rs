@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::schema_input!(sdk::operation::associate_gateway_with_cluster::AssociateGatewayWithClusterInput);
 crate::schema_output!(sdk::operation::associate_gateway_with_cluster::AssociateGatewayWithClusterOutput);
@@ -823,6 +823,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ecs",
@@ -838,6 +839,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ecs",
@@ -856,6 +858,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ecs",
@@ -872,6 +875,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ecs",
@@ -886,6 +890,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ecs",
@@ -901,6 +906,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ecs",
@@ -921,6 +927,7 @@ pub const WAITERS: &[Waiter] = &[
             ("running", &Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("runningCount"))),
             ("desired", &Expr::Projection(&Expr::Flatten(&Expr::Field("services")), &Expr::Field("desiredCount"))),
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ecs",
@@ -938,6 +945,7 @@ pub const WAITERS: &[Waiter] = &[
         progress: &[
             ("last status", &Expr::Projection(&Expr::Flatten(&Expr::Field("tasks")), &Expr::Field("lastStatus"))),
         ],
+        progress_read: None,
     },
     Waiter {
         service: "ecs",
@@ -952,5 +960,6 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
 ];

@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::structure!(@read sdk::operation::accept_delegation_request::AcceptDelegationRequestInput = "com.amazonaws.iam" # "AcceptDelegationRequestRequest" [1] {
     0 delegation_request_id set_delegation_request_id "DelegationRequestId";
@@ -2449,6 +2449,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "iam",
@@ -2464,6 +2465,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "iam",
@@ -2479,6 +2481,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "iam",
@@ -2494,5 +2497,6 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
 ];

@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::structure!(@read sdk::operation::associate_kms_key::AssociateKmsKeyInput = "com.amazonaws.logs" # "AssociateKmsKeyRequest" [3] {
     0 log_group_name set_log_group_name "logGroupName";

@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::structure!(@read sdk::operation::abort_multipart_upload::AbortMultipartUploadInput = "com.amazonaws.s3" # "AbortMultipartUploadRequest" [6] {
     0 bucket set_bucket "Bucket";
@@ -3054,6 +3054,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "s3",
@@ -3068,6 +3069,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "s3",
@@ -3083,6 +3085,7 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
     Waiter {
         service: "s3",
@@ -3097,5 +3100,6 @@ pub const WAITERS: &[Waiter] = &[
         ],
         progress: &[
         ],
+        progress_read: None,
     },
 ];

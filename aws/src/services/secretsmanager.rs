@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::structure!(@read sdk::operation::batch_get_secret_value::BatchGetSecretValueInput = "com.amazonaws.secretsmanager" # "BatchGetSecretValueRequest" [4] {
     0 secret_id_list set_secret_id_list "SecretIdList";

@@ -10,7 +10,7 @@ use crate::schema::Rules;
 #[allow(unused_imports)]
 use crate::path::{Comparison, Expr, Literal};
 #[allow(unused_imports)]
-use crate::waiter::{Acceptor, Matcher, PathKind, State, Waiter};
+use crate::waiter::{Acceptor, Matcher, PathKind, ProgressRead, State, Waiter};
 
 crate::structure!(@read sdk::operation::assume_role::AssumeRoleInput = "com.amazonaws.sts" # "AssumeRoleRequest" [13] {
     0 role_arn set_role_arn "RoleArn";

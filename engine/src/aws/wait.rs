@@ -38,10 +38,39 @@ impl From<Failure> for Ended {
 
 /// The binding a waiter polls.
 pub fn polled(waiter: &Waiter) -> Binding {
+    bound(waiter, waiter.operation)
+}
+
+fn bound(waiter: &Waiter, function: &str) -> Binding {
     services::of(waiter.service)
         .into_iter()
-        .find(|b| b.service == waiter.service && b.function == waiter.operation)
+        .find(|b| b.service == waiter.service && b.function == function)
         .expect("scripts/gen-aws writes waiters only for bound operations")
+}
+
+/// Where a pending wait is: what its answer shows, then what its progress read shows. The
+/// read only informs, so when it fails (or the emulator lacks it) its part is left out.
+fn whereabouts(
+    bridge: &Bridge,
+    interrupt: &Interrupt,
+    waiter: &Waiter,
+    input: &Document,
+    answer: &Document,
+) -> String {
+    let shown = waiter.progress(answer);
+    let Some(read) = waiter.progress_read else {
+        return shown;
+    };
+    let Some(read_input) = read.input(input) else {
+        return shown;
+    };
+    let binding = bound(waiter, read.operation);
+    let Ok(state) = call_pages(bridge, interrupt, &binding, read_input, Some(1)) else {
+        return shown;
+    };
+    let mut parts = vec![shown];
+    parts.extend(read.progress(&state));
+    parts.join("; ")
 }
 
 /// Polls until an acceptor decides; returns the last answer (`()` when the success was an
@@ -71,7 +100,7 @@ pub fn wait(
         let elapsed = started.elapsed();
         let state = match (&verdict, &answer) {
             (Verdict::Matched { found, .. }, _) => found.clone(),
-            (_, Ok(answer)) => waiter.progress(answer),
+            (_, Ok(answer)) => whereabouts(bridge, interrupt, waiter, &input, answer),
             (_, Err(error)) => error.code.clone(),
         };
         let done = !matches!(
