@@ -17,6 +17,21 @@ step "create c" { `${a}+${b}` } undo |name| { append_file("undo.log", name + "\n
 "#;
 
 #[test]
+fn an_undo_without_a_parameter_runs_without_the_value() {
+    let t = Test::new();
+    t.write(
+        "marks.rhai",
+        r#"
+let dir = "marks";
+step "mark" { append_file(dir, "made\n"); 1 } undo { append_file(dir, "undone\n") };
+"#,
+    );
+    t.run(&["exec", "marks.rhai"]).status(0);
+    t.run(&["destroy", "marks-1"]).status(0);
+    assert_eq!(t.read("marks"), "made\nundone\n");
+}
+
+#[test]
 fn destroy_calls_every_undo_once_newest_first_with_the_recorded_value() {
     let t = Test::new();
     t.write("setup.rhai", SCRIPT);

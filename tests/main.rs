@@ -27,4 +27,5 @@ mod runs;
 mod secrets;
 mod seed;
 mod stdlib;
+mod team_store;
 mod watch;

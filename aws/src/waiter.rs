@@ -279,18 +279,27 @@ mod tests {
             .iter()
             .find(|w| w.name == "PipelineExecutionSucceeded")
             .expect("the waiter written by hand");
-        let read = execution.progress_read.expect("a pipeline's stage is read beside");
+        let read = execution
+            .progress_read
+            .expect("a pipeline's stage is read beside");
         let input = from_json(&json!({"pipelineName": "web", "pipelineExecutionId": "e-2"}));
         assert_eq!(
-            read.input(&input).map(|input| crate::document::json(&input)),
+            read.input(&input)
+                .map(|input| crate::document::json(&input)),
             Some(json!({"name": "web"}))
         );
-        assert_eq!(read.input(&from_json(&json!({"pipelineExecutionId": "e-2"}))), None);
+        assert_eq!(
+            read.input(&from_json(&json!({"pipelineExecutionId": "e-2"}))),
+            None
+        );
         // GetPipelineState as its API reference shows it, one stage done and one running.
         let state = json!({"pipelineName": "web", "stageStates": [
             {"stageName": "Source", "latestExecution": {"pipelineExecutionId": "e-2", "status": "Succeeded"}},
             {"stageName": "Build", "latestExecution": {"pipelineExecutionId": "e-2", "status": "InProgress"}},
             {"stageName": "Deploy"}]});
-        assert_eq!(read.progress(&from_json(&state)), vec![r#"stage in progress: ["Build"]"#]);
+        assert_eq!(
+            read.progress(&from_json(&state)),
+            vec![r#"stage in progress: ["Build"]"#]
+        );
     }
 }

@@ -224,6 +224,18 @@ pub enum Command {
         #[command(flatten)]
         params: ParamArgs,
     },
+    /// Let go of a run whose holder is gone but left its lock (a process killed while it
+    /// ran from a team store in S3); the run keeps who did it.
+    #[command(
+        after_help = "Examples:\n  runbook unlock setup-2                    # shows the holder and its heartbeat, then asks\n  runbook unlock setup-2 --force            # in CI, after a cancelled job"
+    )]
+    Unlock {
+        #[arg(add = completion::run_ids())]
+        run: String,
+        /// Do not ask first (needed when stdin is not a terminal).
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the script that makes SHELL complete runbook's commands, options, run ids, step
     /// names and scripts, e.g. `source <(runbook completions bash)` in ~/.bashrc.
     #[command(

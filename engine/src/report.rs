@@ -61,7 +61,7 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
         let report = json!({
             "run": meta.id, "status": status, "script": meta.script, "params": meta.params,
             "started_at": meta.started_at, "ended_at": meta.ended_at, "error": meta.error,
-            "steps": steps,
+            "unlocked": meta.unlocked, "steps": steps,
         });
         output.stdout(&report.to_string());
         return Ok(());
@@ -73,6 +73,12 @@ pub fn status(store: &Store, id: &str, output: &Output) -> Result<()> {
         .as_deref()
         .map_or(String::new(), |e| format!(", ended {e}"));
     output.stdout(&format!("started: {}{ended}", meta.started_at));
+    for unlock in &meta.unlocked {
+        output.stdout(&format!(
+            "unlocked {} by {} (it was held by {})",
+            unlock.at, unlock.by, unlock.holder
+        ));
+    }
     if !meta.params.is_empty() {
         let params: Vec<String> = meta
             .params

@@ -27,7 +27,9 @@ use crate::functions;
 use crate::html_report;
 use crate::init;
 use crate::interrupt::Interrupt;
-use crate::journal::{now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store};
+use crate::journal::{
+    self, now_rfc3339, Event, Journal, Opened, ReplayIndex, RunMeta, RunStatus, Store, Unlocked,
+};
 use crate::logs;
 use crate::manpage;
 use crate::output::{self, Output};
@@ -121,10 +123,11 @@ impl Env {
 }
 
 fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> Result<i32> {
+    let aws = config::aws_options(cli)?;
     let env = Env {
-        store: Store::new(&cli.state_dir),
+        store: Store::open(&cli.state_dir, &aws)?,
         output: output.clone(),
-        aws: config::aws_options(cli)?,
+        aws,
     };
     let store = &env.store;
     match &cli.command {
@@ -163,6 +166,7 @@ fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> 
             yes,
             ..
         } => destroy(&env, run, params, *include_adopted, !*yes),
+        Command::Unlock { run, force } => unlock(&env, run, *force),
         Command::Runs { action, filter } => match action {
             None => runs::list(store, filter, output),
             Some(RunsAction::Prune {
@@ -259,6 +263,7 @@ fn exec(env: &Env, file: &Path, mut params: BTreeMap<String, Value>) -> Result<i
         ended_at: None,
         status: RunStatus::Running,
         error: None,
+        unlocked: Vec::new(),
     })?;
     journal.append(Event::Session {
         command: "exec".into(),
@@ -354,6 +359,44 @@ fn merged_params(
         merged.insert(name, value);
     }
     Ok(merged)
+}
+
+/// Lets go of a run whose holder is gone but left its lock (a process killed in the team
+/// store), after asking on a terminal; the run's metadata keeps who did it.
+fn unlock(env: &Env, id: &str, force: bool) -> Result<i32> {
+    let (store, output) = (&env.store, &env.output);
+    store.meta(id)?;
+    let Some(holder) = store.holder(id)? else {
+        output.progress(&format!("run {id} is not locked"));
+        return Ok(exit::DONE);
+    };
+    if !force {
+        if !std::io::stdin().is_terminal() {
+            return Err(Error::Usage(format!(
+                "run {id} is held by {holder}; `runbook unlock {id} --force` lets it go \
+                 without asking (only once that process is gone)"
+            )));
+        }
+        let yes = prompt::confirm(
+            &format!("run {id} is held by {holder}\n"),
+            "Let it go? A process still working on the run would then share it. [y/N] ",
+        )
+        .map_err(|e| Error::state("cannot ask on the terminal".to_string(), e))?;
+        if !yes {
+            output.progress(&format!("unlock of {id} cancelled: the lock is kept"));
+            return Ok(exit::INTERRUPTED);
+        }
+    }
+    store.unlock(id)?;
+    let mut journal = Journal::open(store, id, "unlock")?.journal;
+    journal.meta.unlocked.push(Unlocked {
+        at: now_rfc3339(),
+        by: journal::holder("unlock"),
+        holder: holder.clone(),
+    });
+    journal.save_meta()?;
+    output.progress(&format!("run {id} unlocked; it was held by {holder}"));
+    Ok(exit::DONE)
 }
 
 fn open(store: &Store, id: &str, command: &str, output: &Output) -> Result<Opened> {
@@ -489,7 +532,7 @@ fn announce(output: &Output, journal: &Journal, command: &str, session: &Session
         journal.id(),
         session.name
     ));
-    output.detail(&format!("journal: {}", journal.path().display()));
+    output.detail(&format!("journal: {}", journal.location()));
     output.event(OutputEvent::RunStarted {
         run: journal.id().to_string(),
         command: command.to_string(),

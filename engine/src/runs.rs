@@ -17,7 +17,7 @@ use crate::session::display_name;
 /// with why, so one bad run does not hide the others).
 enum Row {
     Read {
-        meta: RunMeta,
+        meta: Box<RunMeta>,
         status: &'static str,
         done: usize,
         /// Steps that left a record: what a prune must not forget unless told to.
@@ -59,7 +59,7 @@ fn row(store: &Store, id: &str) -> Row {
                     .meta
                     .planned_steps
                     .map_or(entries.len(), |planned| planned.max(entries.len())),
-                meta: contents.meta,
+                meta: Box::new(contents.meta),
             }
         }
         Err(error) => Row::Damaged {
@@ -155,7 +155,7 @@ pub fn list(store: &Store, filter: &RunFilter, output: &Output) -> Result<()> {
         } else {
             "no runs"
         };
-        output.stdout(&format!("{which} in {}", store.root().display()));
+        output.stdout(&format!("{which} in {}", store.location()));
         return Ok(());
     }
     let width = rows
@@ -310,7 +310,7 @@ pub fn newest_unfinished(store: &Store) -> Result<String> {
     unfinished.map(|m| m.id.clone()).ok_or_else(|| {
         Error::NothingToResume(format!(
             "no unfinished run in {} (see `runbook runs`)",
-            store.root().display()
+            store.location()
         ))
     })
 }

@@ -223,7 +223,18 @@ impl Session {
             self.runtime
                 .set_current(Some(format!("{UNDO_OF}{}", label)));
             let started = Instant::now();
-            let result = action.call::<Dynamic>(&self.engine, &self.ast, (undo.value,));
+            // `undo { .. }` takes no value, `undo |value| { .. }` the recorded one (captured
+            // variables come curried before it).
+            let takes_value = self
+                .ast
+                .iter_functions()
+                .find(|f| f.name == action.fn_name())
+                .is_none_or(|f| f.params.len() > action.curry().len());
+            let result = if takes_value {
+                action.call::<Dynamic>(&self.engine, &self.ast, (undo.value,))
+            } else {
+                action.call::<Dynamic>(&self.engine, &self.ast, ())
+            };
             self.runtime.set_current(None);
             match result {
                 Ok(_) => {

@@ -46,6 +46,9 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import codecommit_standin  # noqa: E402
 import fault_proxy  # noqa: E402
+import moto_fixes  # noqa: E402
+
+moto_fixes.apply()
 
 
 def fail(message):

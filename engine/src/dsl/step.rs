@@ -1,11 +1,12 @@
 //! The `step` syntax:
 //!
 //! ```text
-//! step NAME [, #{ retries: N, backoff: SECS, timeout: SECS }] { BODY } [undo |value| { ... }]
+//! step NAME [, #{ retries: N, backoff: SECS, timeout: SECS }] { BODY } [undo [|value|] { ... }]
 //! ```
 //!
 //! `step` is an expression whose value is the body's value. The undo closure receives that
-//! value at `destroy` time; it is evaluated only then, so it may use any variable in scope.
+//! value at `destroy` time (`undo { ... }` without a parameter does not); it is evaluated
+//! only then, so it may use any variable in scope.
 
 use std::rc::Rc;
 use std::time::Duration;

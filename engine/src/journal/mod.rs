@@ -1,43 +1,57 @@
-//! The journal: the durable record of a run. This module owns the on-disk format and its
-//! guarantees; nothing outside it reads or writes the files.
+//! The journal: the durable record of a run. This module owns the record format and its
+//! guarantees; nothing outside it reads or writes a store (`backend.rs` says what a store
+//! keeps; `local.rs` keeps it in a directory).
 //!
 //! Invariants:
-//! - one process appends to a run at a time (the lock in `lock.rs`);
+//! - one process appends to a run at a time (the backend's lock; locally `lock.rs`);
 //! - an outcome record (`completed`, `failed`, `interrupted`, undo outcomes) is fsynced
 //!   before the caller goes on, so a step's value is durable before the script uses it;
 //!   a `started` record is not, because losing it only means the step runs again;
 //! - records are only ever appended; a torn last line (a crash mid-write) is cut off before
 //!   the next append, with a warning, and any other damage refuses the run.
 
+mod backend;
+mod local;
 mod lock;
 mod record;
 mod replay;
+mod s3;
 mod store;
 
-use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 pub use record::{Event, Record, RecordedError, RedactedPart, Redaction, StepId, Stream};
 pub use replay::{Outcome, ReplayIndex, StepEntry, StepStatus, UndoState};
-pub use store::{RunContents, RunMeta, RunStatus, Store, TornTail};
+pub use store::{RunContents, RunMeta, RunStatus, Store, TornTail, Unlocked};
 
-use crate::error::{Error, Result};
-use lock::RunLock;
+use crate::error::Result;
+use backend::{Appender, Backend, Lease};
 use record::encode;
 
 pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()
 }
 
+/// This process as a run's holder names it: `` `runbook exec`, pid 4242 on ci-7, since ... ``.
+pub fn holder(command: &str) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "an unknown host".into());
+    format!(
+        "`runbook {command}`, pid {} on {host}, since {}",
+        std::process::id(),
+        humantime::format_rfc3339_seconds(SystemTime::now())
+    )
+}
+
 /// A run opened for writing: holds the lock for as long as it lives.
 pub struct Journal {
     pub meta: RunMeta,
-    dir: PathBuf,
-    file: File,
+    backend: Arc<dyn Backend>,
+    appender: Box<dyn Appender>,
     next_seq: u64,
-    _lock: RunLock,
+    _lease: Box<dyn Lease>,
 }
 
 /// A freshly opened run, with what was already recorded.
@@ -54,42 +68,35 @@ impl Journal {
         stem: &str,
         meta: impl FnOnce(String) -> RunMeta,
     ) -> Result<Journal> {
-        let (id, dir) = store.new_run_dir(stem)?;
-        let lock = RunLock::acquire(&dir.join(store::LOCK), &id, "exec")?;
+        let (id, lease) = store.create_run(stem, "exec")?;
         let meta = meta(id);
-        Store::write_meta(&dir, &meta)?;
-        let file = open_append(&dir)?;
+        let backend = store.backend();
+        store::write_meta(backend.as_ref(), &meta)?;
+        let appender = store.appender(&meta.id, None)?;
         Ok(Journal {
             meta,
-            dir,
-            file,
+            backend,
+            appender,
             next_seq: 1,
-            _lock: lock,
+            _lease: lease,
         })
     }
 
     /// Takes over an existing run: locks it, reads the journal and cuts off a torn tail.
     pub fn open(store: &Store, id: &str, command: &str) -> Result<Opened> {
         let meta = store.meta(id)?;
-        let dir = store.run_dir(id);
-        let lock = RunLock::acquire(&dir.join(store::LOCK), id, command)?;
-        let path = dir.join(store::JOURNAL);
-        let (records, torn) = store::read_journal(&path)?;
-        if let Some(tail) = &torn {
-            let file = store::create_private(&path, false)
-                .and_then(|f| f.set_len(tail.offset).and_then(|()| f.sync_all()));
-            file.map_err(|e| Error::state(format!("cannot repair {}", path.display()), e))?;
-        }
-        let file = open_append(&dir)?;
+        let lease = store.lock(id, command)?;
+        let (records, torn) = store.records(id)?;
+        let appender = store.appender(id, torn.as_ref())?;
         let next_seq = records.last().map_or(1, |r| r.seq + 1);
         let index = ReplayIndex::from_records(&records);
         Ok(Opened {
             journal: Journal {
                 meta,
-                dir,
-                file,
+                backend: store.backend(),
+                appender,
                 next_seq,
-                _lock: lock,
+                _lease: lease,
             },
             index,
             torn,
@@ -100,11 +107,12 @@ impl Journal {
         &self.meta.id
     }
 
-    pub fn path(&self) -> PathBuf {
-        self.dir.join(store::JOURNAL)
+    /// Where the records go, for messages.
+    pub fn location(&self) -> String {
+        self.appender.location()
     }
 
-    /// Appends one record; a durable one (`Event::is_durable`) reaches the disk first.
+    /// Appends one record; a durable one (`Event::is_durable`) reaches storage first.
     pub fn append(&mut self, event: Event) -> Result<()> {
         let durable = event.is_durable();
         let record = Record {
@@ -112,37 +120,13 @@ impl Journal {
             at: now_rfc3339(),
             event,
         };
-        let line = encode(&record);
-        let before = self.file.metadata().map(|m| m.len());
-        let written = self.file.write_all(line.as_bytes()).and_then(|()| {
-            if durable {
-                self.file.sync_data()
-            } else {
-                Ok(())
-            }
-        });
-        if let Err(error) = written {
-            // A full disk or a file size limit can take half a line: cut it off again, so
-            // the journal ends on a whole record whatever is written to it next.
-            if let Ok(len) = before {
-                let _ = self.file.set_len(len);
-            }
-            return Err(Error::state(
-                format!("cannot write {}", self.path().display()),
-                error,
-            ));
-        }
+        self.appender
+            .append(record.seq, &encode(&record), durable)?;
         self.next_seq += 1;
         Ok(())
     }
 
     pub fn save_meta(&self) -> Result<()> {
-        Store::write_meta(&self.dir, &self.meta)
+        store::write_meta(self.backend.as_ref(), &self.meta)
     }
-}
-
-fn open_append(dir: &Path) -> Result<File> {
-    let path = dir.join(store::JOURNAL);
-    store::create_private(&path, false)
-        .map_err(|e| Error::state(format!("cannot open {}", path.display()), e))
 }

@@ -1,19 +1,19 @@
-//! The embedded file store: `<state-dir>/runs/<run-id>/` holding `journal.jsonl` (the
-//! append-only record of what happened), `run.json` (the run's metadata, replaced atomically)
-//! and `lock`. Directories are created 0700 and files 0600: journals hold step outputs.
+//! The store: the runs kept in one place, read and written through a backend (the local
+//! directory), which the engine never sees.
 
 use std::collections::BTreeMap;
-use std::fs::{self, DirBuilder, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::lock::RunLock;
-use super::record::{decode, Record};
+use super::backend::{Appender, Backend, Lease};
+use super::local::LocalBackend;
+use super::record::Record;
+use super::s3::S3Backend;
 use crate::error::{Error, Result};
+use runbook_aws::clients::AwsOptions;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,6 +55,17 @@ pub struct RunMeta {
     pub status: RunStatus,
     #[serde(default)]
     pub error: Option<String>,
+    /// Locks let go by `runbook unlock`, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unlocked: Vec<Unlocked>,
+}
+
+/// A lock let go by `runbook unlock`: whose it was, who let it go, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unlocked {
+    pub at: String,
+    pub by: String,
+    pub holder: String,
 }
 
 /// A torn last line: a crash interrupted the write of the journal's final record.
@@ -73,73 +84,51 @@ pub struct RunContents {
 }
 
 pub struct Store {
-    root: PathBuf,
+    backend: Arc<dyn Backend>,
 }
 
-pub(super) const JOURNAL: &str = "journal.jsonl";
-const META: &str = "run.json";
-pub(super) const LOCK: &str = "lock";
-
 impl Store {
+    /// The runs kept under a local directory.
     pub fn new(root: impl Into<PathBuf>) -> Store {
-        Store { root: root.into() }
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    fn runs_dir(&self) -> PathBuf {
-        self.root.join("runs")
-    }
-
-    pub(super) fn run_dir(&self, id: &str) -> PathBuf {
-        self.runs_dir().join(id)
-    }
-
-    /// Makes a new run directory named `<stem>-<n>`, one past the highest `n` used so far.
-    pub(super) fn new_run_dir(&self, stem: &str) -> Result<(String, PathBuf)> {
-        let runs = self.runs_dir();
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&runs)
-            .map_err(|e| Error::state(format!("cannot create {}", runs.display()), e))?;
-        let prefix = format!("{stem}-");
-        let mut n = self
-            .run_ids()?
-            .iter()
-            .filter_map(|id| id.strip_prefix(&prefix)?.parse::<u64>().ok())
-            .max()
-            .unwrap_or(0);
-        loop {
-            n += 1;
-            let id = format!("{stem}-{n}");
-            let dir = runs.join(&id);
-            // create_dir is atomic: a concurrent `exec` that picked the same number moves on.
-            match DirBuilder::new().mode(0o700).create(&dir) {
-                Ok(()) => return Ok((id, dir)),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(Error::state(format!("cannot create {}", dir.display()), e)),
-            }
+        Store {
+            backend: Arc::new(LocalBackend::new(root.into())),
         }
     }
 
+    /// The store `--state-dir` names: an `s3://bucket/prefix` URL (the team store, reached
+    /// with the AWS options), else a local directory.
+    pub fn open(state_dir: &Path, aws: &AwsOptions) -> Result<Store> {
+        match state_dir.to_str().filter(|dir| dir.starts_with("s3://")) {
+            Some(url) => Ok(Store {
+                backend: Arc::new(S3Backend::open(url, aws)?),
+            }),
+            None => Ok(Store::new(state_dir)),
+        }
+    }
+
+    /// Where the runs are, for messages: `.runbook`, `s3://team/runbook/`.
+    pub fn location(&self) -> String {
+        self.backend.location()
+    }
+
+    pub(super) fn create_run(&self, stem: &str, command: &str) -> Result<(String, Box<dyn Lease>)> {
+        self.backend.create_run(stem, command)
+    }
+
+    pub(super) fn lock(&self, id: &str, command: &str) -> Result<Box<dyn Lease>> {
+        self.backend.lock(id, command)
+    }
+
+    pub(super) fn appender(&self, id: &str, torn: Option<&TornTail>) -> Result<Box<dyn Appender>> {
+        self.backend.appender(id, torn)
+    }
+
+    pub(super) fn records(&self, id: &str) -> Result<(Vec<Record>, Option<TornTail>)> {
+        self.backend.read_records(id)
+    }
+
     pub fn run_ids(&self) -> Result<Vec<String>> {
-        let runs = self.runs_dir();
-        let entries = match fs::read_dir(&runs) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::state(format!("cannot list {}", runs.display()), e)),
-        };
-        let mut ids: Vec<String> = entries
-            .filter_map(|entry| entry.ok())
-            .filter(|entry| entry.path().join(META).is_file())
-            .filter_map(|entry| entry.file_name().into_string().ok())
-            .filter(|id| !id.starts_with('.'))
-            .collect();
-        ids.sort();
-        Ok(ids)
+        self.backend.run_ids()
     }
 
     /// Every run's metadata, oldest first.
@@ -153,19 +142,11 @@ impl Store {
     }
 
     pub fn meta(&self, id: &str) -> Result<RunMeta> {
-        let path = self.run_dir(id).join(META);
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(Error::UnknownRun(
-                    id.to_string(),
-                    self.root.display().to_string(),
-                ))
-            }
-            Err(e) => return Err(Error::state(format!("cannot read {}", path.display()), e)),
+        let Some((text, path)) = self.backend.read_meta(id)? else {
+            return Err(Error::UnknownRun(id.to_string(), self.location()));
         };
         serde_json::from_str(&text).map_err(|e| Error::Damaged {
-            path: path.clone(),
+            path,
             line: e.line(),
             reason: e.to_string(),
         })
@@ -174,7 +155,7 @@ impl Store {
     /// Reads a run without taking its lock (for `status`, `plan` and `runs`).
     pub fn read(&self, id: &str) -> Result<RunContents> {
         let meta = self.meta(id)?;
-        let (records, torn) = read_journal(&self.run_dir(id).join(JOURNAL))?;
+        let (records, torn) = self.records(id)?;
         Ok(RunContents {
             meta,
             records,
@@ -184,7 +165,17 @@ impl Store {
 
     /// Whether a process owns the run right now.
     pub fn is_active(&self, id: &str) -> bool {
-        RunLock::is_held(&self.run_dir(id).join(LOCK))
+        self.backend.is_locked(id)
+    }
+
+    /// Who holds the run, as its holder wrote it; `None` when no one does.
+    pub fn holder(&self, id: &str) -> Result<Option<String>> {
+        self.backend.holder(id)
+    }
+
+    /// Lets the run go, for a holder that is gone but left its lock (`runbook unlock`).
+    pub fn unlock(&self, id: &str) -> Result<()> {
+        self.backend.unlock(id)
     }
 
     /// A run's status as users need it: `running` only while a process really owns the run.
@@ -195,98 +186,19 @@ impl Store {
         }
     }
 
-    /// Deletes a run, under its lock so that no process can be using it. It is first renamed
-    /// to a hidden name, so a crash part-way leaves no half-run that `runs` would list.
+    /// Deletes a run, under its lock so that no process can be using it.
     pub fn remove(&self, id: &str) -> Result<()> {
-        let dir = self.run_dir(id);
-        let lock = RunLock::acquire(&dir.join(LOCK), id, "runs prune")?;
-        let hidden = self.runs_dir().join(format!(".{id}.removing"));
-        fs::rename(&dir, &hidden)
-            .map_err(|e| Error::state(format!("cannot remove {}", dir.display()), e))?;
-        drop(lock);
-        fs::remove_dir_all(&hidden)
-            .map_err(|e| Error::state(format!("cannot remove {}", hidden.display()), e))
+        let lease = self.backend.lock(id, "runs prune")?;
+        self.backend.remove(id, lease)
     }
 
-    pub(super) fn write_meta(dir: &Path, meta: &RunMeta) -> Result<()> {
-        let text = serde_json::to_string_pretty(meta).expect("run metadata is plain data");
-        let tmp = dir.join(format!("{META}.tmp"));
-        let target = dir.join(META);
-        let written = (|| {
-            let mut file = create_private(&tmp, true)?;
-            file.write_all(text.as_bytes())?;
-            file.sync_all()?;
-            fs::rename(&tmp, &target)?;
-            File::open(dir)?.sync_all()
-        })();
-        written.map_err(|e| Error::state(format!("cannot write {}", target.display()), e))
+    /// The backend, for a journal to keep its run's metadata up to date.
+    pub(super) fn backend(&self) -> Arc<dyn Backend> {
+        self.backend.clone()
     }
 }
 
-pub(super) fn create_private(path: &Path, truncate: bool) -> io::Result<File> {
-    OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(truncate)
-        .append(!truncate)
-        .mode(0o600)
-        .open(path)
-}
-
-/// Reads every record, checking checksums and sequence numbers. Only the last line may be
-/// damaged (a crash in the middle of its write): it is reported as a torn tail. Damage
-/// anywhere else is refused with its line number.
-pub(super) fn read_journal(path: &Path) -> Result<(Vec<Record>, Option<TornTail>)> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), None)),
-        Err(e) => return Err(Error::state(format!("cannot read {}", path.display()), e)),
-    };
-    let mut records: Vec<Record> = Vec::new();
-    let mut offset = 0usize;
-    let mut line_no = 0usize;
-    while offset < bytes.len() {
-        line_no += 1;
-        let end = bytes[offset..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|i| offset + i);
-        let line = &bytes[offset..end.unwrap_or(bytes.len())];
-        let is_last = end.is_none_or(|e| e + 1 >= bytes.len());
-        let decoded = std::str::from_utf8(line)
-            .map_err(|_| "not UTF-8".to_string())
-            .and_then(decode)
-            .and_then(|record| {
-                let expected = records.last().map_or(1, |r| r.seq + 1);
-                if record.seq == expected {
-                    Ok(record)
-                } else {
-                    Err(format!(
-                        "sequence number {} where {expected} was expected",
-                        record.seq
-                    ))
-                }
-            });
-        match decoded {
-            Ok(record) => records.push(record),
-            Err(_) if is_last => {
-                return Ok((
-                    records,
-                    Some(TornTail {
-                        line: line_no,
-                        offset: offset as u64,
-                    }),
-                ))
-            }
-            Err(reason) => {
-                return Err(Error::Damaged {
-                    path: path.to_path_buf(),
-                    line: line_no,
-                    reason,
-                })
-            }
-        }
-        offset = end.map_or(bytes.len(), |e| e + 1);
-    }
-    Ok((records, None))
+pub(super) fn write_meta(backend: &dyn Backend, meta: &RunMeta) -> Result<()> {
+    let text = serde_json::to_string_pretty(meta).expect("run metadata is plain data");
+    backend.write_meta(&meta.id, &text)
 }
