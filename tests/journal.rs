@@ -135,7 +135,7 @@ fn runs_lists_every_run_with_its_status() {
         .map(|l| l.split_whitespace().collect())
         .collect();
     assert_eq!(rows[0][..3], ["bad-1", "failed", "0/2"]);
-    assert_eq!(rows[1], ["steps-1", "damaged", "?", "?", "?"]);
+    assert_eq!(rows[1], ["steps-1", "damaged", "?", "?", "?", "?"]);
     let json: serde_json::Value =
         serde_json::from_str(&t.run(&["--json", "runs"]).stdout).expect("runs --json");
     assert_eq!(json[1]["status"], "damaged");

@@ -61,14 +61,17 @@ fn a_run_killed_in_one_directory_is_resumed_and_destroyed_from_another() {
     let other = elsewhere(&t);
     // The killed process could not let the run go: its lock names it, and once its
     // heartbeat is old, says what to do.
+    // Who started it shows wherever the run is listed: the caller's ARN, user and host.
     other
         .run(&["--state-dir", URL, "runs"])
         .status(0)
-        .stdout_has("three-1");
+        .stdout_has("three-1")
+        .stdout_has("arn:aws:sts::123456789012:user/moto (");
     let resumed = other.run_with_env(&["resume", "three-1"], &[("RUNBOOK_STATE_DIR", URL)]);
     resumed
         .status(4)
         .stderr_has("in use by another runbook process (`runbook exec`, pid ")
+        .stderr_has(" as arn:aws:sts::123456789012:user/moto; heartbeat ")
         .stderr_has("; heartbeat ");
     std::thread::sleep(std::time::Duration::from_millis(1100));
     other
@@ -179,6 +182,10 @@ fn a_bucket_without_versioning_is_refused_with_the_command_that_fixes_it() {
     t.run(&["--state-dir", "s3://no-such-bucket/x", "runs"])
         .status(2)
         .stderr_has("bucket no-such-bucket does not exist");
+    // What reads no runs does not reach the store.
+    t.write("once.rhai", "step \"once\" { 1 }\n");
+    t.run(&["--state-dir", "s3://no-such-bucket/x", "check", "once.rhai"])
+        .status(0);
 }
 
 /// The record objects of a run, as their names number them.
@@ -259,4 +266,32 @@ fn faults_during_appends_never_lose_or_double_a_record_and_the_run_goes_on() {
     let status = t.run(&["--state-dir", URL, "status", "eight-2", "--json"]);
     let status: serde_json::Value = serde_json::from_str(&status.stdout).expect("JSON");
     assert_eq!(status["steps"][7]["value"], 36);
+}
+
+#[test]
+fn with_a_kms_key_everything_the_store_writes_is_encrypted_with_it() {
+    let (_guard, t) = aws_test();
+    bucket(true);
+    t.write("once.rhai", "step \"once\" { 1 }\n");
+    let key = "arn:aws:kms:ap-northeast-1:123456789012:key/runbook-state";
+    t.run(&[
+        "--state-dir",
+        URL,
+        "--state-kms-key",
+        key,
+        "exec",
+        "once.rhai",
+    ])
+    .status(0);
+    let seen = boto3(
+        "s3 = client('s3')\n\
+         keys = [o['Key'] for o in s3.list_objects_v2(Bucket='team-runs')['Contents']]\n\
+         print(json.dumps(sorted({(s3.head_object(Bucket='team-runs', Key=k).get('ServerSideEncryption'), \
+             s3.head_object(Bucket='team-runs', Key=k).get('SSEKMSKeyId')) for k in keys})))",
+    );
+    let seen: serde_json::Value = serde_json::from_str(seen.trim()).expect("JSON");
+    assert_eq!(seen, json!([["aws:kms", key]]));
+    t.run(&["--state-kms-key", key, "runs"])
+        .status(2)
+        .stderr_has("--state-kms-key encrypts an S3 store");
 }

@@ -14,7 +14,7 @@ use crate::completion;
     about = "Durable, resumable runbooks in Rhai"
 )]
 pub struct Cli {
-    /// Where runs are kept.
+    /// Where runs are kept: a directory, or s3://BUCKET/PREFIX for a store the team shares.
     #[arg(
         long,
         global = true,
@@ -23,6 +23,17 @@ pub struct Cli {
         default_value = ".runbook"
     )]
     pub state_dir: PathBuf,
+
+    /// With an S3 store: encrypt what it writes with this KMS key (id, alias or ARN)
+    /// instead of the bucket's default encryption.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "RUNBOOK_STATE_KMS_KEY",
+        value_name = "KEY"
+    )]
+    pub state_kms_key: Option<String>,
 
     /// Machine-readable NDJSON events on stdout.
     #[arg(long, global = true, help_heading = "Global options")]

@@ -124,8 +124,22 @@ impl Env {
 
 fn dispatch(cli: &Cli, params: BTreeMap<String, Value>, output: &Rc<Output>) -> Result<i32> {
     let aws = config::aws_options(cli)?;
+    // Commands that read no runs leave the store alone: opening one in S3 costs requests.
+    let reads_runs = !matches!(
+        cli.command,
+        Command::Init { .. }
+            | Command::Check { .. }
+            | Command::Functions { .. }
+            | Command::Completions { .. }
+            | Command::Man { .. }
+            | Command::Repl { run: None, .. }
+    );
     let env = Env {
-        store: Store::open(&cli.state_dir, &aws)?,
+        store: if reads_runs {
+            Store::open(&cli.state_dir, cli.state_kms_key.as_deref(), &aws)?
+        } else {
+            Store::new(&cli.state_dir)
+        },
         output: output.clone(),
         aws,
     };
@@ -260,6 +274,7 @@ fn exec(env: &Env, file: &Path, mut params: BTreeMap<String, Value>) -> Result<i
         params,
         planned_steps: Some(scan::steps(&session.ast, &session.text).len()),
         started_at: now_rfc3339(),
+        started_by: Some(store.who()),
         ended_at: None,
         status: RunStatus::Running,
         error: None,

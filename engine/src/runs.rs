@@ -140,7 +140,8 @@ pub fn list(store: &Store, filter: &RunFilter, output: &Output) -> Result<()> {
                     ..
                 } => json!({ "run": meta.id, "status": status, "steps_done": done,
                              "steps": total, "started_at": meta.started_at,
-                             "ended_at": meta.ended_at, "script": meta.script }),
+                             "ended_at": meta.ended_at, "script": meta.script,
+                             "started_by": meta.started_by }),
                 Row::Damaged { id, error } => {
                     json!({ "run": id, "status": "damaged", "error": error })
                 }
@@ -164,9 +165,19 @@ pub fn list(store: &Store, filter: &RunFilter, output: &Output) -> Result<()> {
         .max()
         .unwrap_or(3)
         .max(3);
+    let by = |row: &Row| match row {
+        Row::Read { meta, .. } => meta.started_by.clone().unwrap_or_else(|| "?".into()),
+        Row::Damaged { .. } => "?".into(),
+    };
+    let by_width = rows
+        .iter()
+        .map(|row| by(row).len())
+        .max()
+        .unwrap_or(2)
+        .max(2);
     output.stdout(&format!(
-        "{:width$}  {:11}  {:>5}  {:24}  SCRIPT",
-        "RUN", "STATUS", "STEPS", "STARTED"
+        "{:width$}  {:11}  {:>5}  {:24}  {:by_width$}  SCRIPT",
+        "RUN", "STATUS", "STEPS", "STARTED", "BY"
     ));
     for row in &rows {
         let line = match row {
@@ -177,16 +188,18 @@ pub fn list(store: &Store, filter: &RunFilter, output: &Output) -> Result<()> {
                 total,
                 ..
             } => format!(
-                "{:width$}  {:11}  {:>5}  {:24}  {}",
+                "{:width$}  {:11}  {:>5}  {:24}  {:by_width$}  {}",
                 meta.id,
                 status,
                 format!("{done}/{total}"),
                 meta.started_at,
+                by(row),
                 display_name(&meta.script)
             ),
-            Row::Damaged { id, .. } => {
-                format!("{id:width$}  {:11}  {:>5}  {:24}  ?", "damaged", "?", "?")
-            }
+            Row::Damaged { id, .. } => format!(
+                "{id:width$}  {:11}  {:>5}  {:24}  {:by_width$}  ?",
+                "damaged", "?", "?", "?"
+            ),
         };
         output.stdout(&line);
     }

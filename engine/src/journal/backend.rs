@@ -43,8 +43,22 @@ pub trait Backend: Send + Sync {
     /// Opens the run for appending, first cutting off `torn` when given.
     fn appender(&self, id: &str, torn: Option<&TornTail>) -> Result<Box<dyn Appender>>;
 
+    /// Who this process runs as, for the runs it starts: `ana@laptop`.
+    fn who(&self) -> String {
+        super::who()
+    }
+
     /// Deletes the run; the caller holds its lease.
     fn remove(&self, id: &str, lease: Box<dyn Lease>) -> Result<()>;
+}
+
+/// The highest `n` of the ids `<stem>-<n>` among `ids`, 0 when there is none.
+pub fn highest_number(ids: &[String], stem: &str) -> u64 {
+    let prefix = format!("{stem}-");
+    ids.iter()
+        .filter_map(|id| id.strip_prefix(&prefix)?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
 }
 
 /// A run held by this process; dropping it lets the run go.

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::backend::{Appender, Backend, Lease};
+use super::backend::{highest_number, Appender, Backend, Lease};
 use super::lock::RunLock;
 use super::record::{decode, Record};
 use super::store::TornTail;
@@ -66,13 +66,7 @@ impl Backend for LocalBackend {
             .mode(0o700)
             .create(&runs)
             .map_err(|e| Error::state(format!("cannot create {}", runs.display()), e))?;
-        let prefix = format!("{stem}-");
-        let mut n = self
-            .run_ids()?
-            .iter()
-            .filter_map(|id| id.strip_prefix(&prefix)?.parse::<u64>().ok())
-            .max()
-            .unwrap_or(0);
+        let mut n = highest_number(&self.run_ids()?, stem);
         loop {
             n += 1;
             let id = format!("{stem}-{n}");

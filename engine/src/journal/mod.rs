@@ -33,14 +33,27 @@ pub fn now_rfc3339() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()
 }
 
+/// The user and host this process runs as: `ana@laptop`, or only the host when the
+/// environment names no user (a container, a CI runner).
+pub fn who() -> String {
+    match std::env::var("USER").or_else(|_| std::env::var("LOGNAME")) {
+        Ok(user) if !user.is_empty() => format!("{user}@{}", host()),
+        _ => host(),
+    }
+}
+
+fn host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "an unknown host".into())
+}
+
 /// This process as a run's holder names it: `` `runbook exec`, pid 4242 on ci-7, since ... ``.
 pub fn holder(command: &str) -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "an unknown host".into());
     format!(
-        "`runbook {command}`, pid {} on {host}, since {}",
+        "`runbook {command}`, pid {} on {}, since {}",
         std::process::id(),
+        host(),
         humantime::format_rfc3339_seconds(SystemTime::now())
     )
 }

@@ -4,21 +4,23 @@
 //! Records and the lock are created with `If-None-Match: *`: two writers can never both
 //! commit one sequence number or both take a run.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::BucketVersioningStatus;
+use aws_sdk_s3::types::{BucketVersioningStatus, ServerSideEncryption};
 use aws_sdk_s3::Client;
 use runbook_aws::clients::{self, AwsOptions, Clients};
 use serde::{Deserialize, Serialize};
 use tokio::runtime::Runtime;
 use tokio::task::JoinHandle;
 
-use super::backend::{Appender, Backend, Lease};
+use super::backend::{highest_number, Appender, Backend, Lease};
 use super::record::{decode, Record};
 use super::store::TornTail;
 use crate::error::{Error, Result};
@@ -35,6 +37,13 @@ struct Shared {
     bucket: String,
     /// Empty, or ending in `/`.
     prefix: String,
+    /// The KMS key every write is encrypted with; `None`: the bucket's default encryption.
+    kms_key: Option<String>,
+    /// The caller's ARN, as STS gave it.
+    caller: Option<String>,
+    /// Records read so far, by key: a record object is never rewritten (it is created only
+    /// if absent), so `status --watch` and `logs --follow` fetch only the new ones.
+    records: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 impl Drop for Shared {
@@ -74,26 +83,53 @@ fn failure<E: ProvideErrorMetadata + std::error::Error + 'static>(
     )
 }
 
+/// A PutObject of `key`, encrypted with the KMS key when one is given (else the bucket's
+/// default encryption applies).
+fn put_request(
+    client: &Client,
+    bucket: &str,
+    kms: &Option<String>,
+    key: &str,
+) -> PutObjectFluentBuilder {
+    client
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .set_server_side_encryption(kms.as_ref().map(|_| ServerSideEncryption::AwsKms))
+        .set_ssekms_key_id(kms.clone())
+}
+
+fn lost(why: &str) -> Error {
+    Error::state("the S3 store", std::io::Error::other(why.to_string()))
+}
+
 fn status<E>(error: &SdkError<E>) -> Option<u16> {
     error.raw_response().map(|r| r.status().as_u16())
 }
 
 impl Shared {
-    /// Runs a call on the store's runtime and waits for it, from any thread, inside another
-    /// runtime or not.
-    fn run<T: Send + 'static>(&self, call: impl Future<Output = T> + Send + 'static) -> Result<T> {
+    /// Starts a call on the store's runtime; its answer comes on the receiver.
+    fn spawn<T: Send + 'static>(
+        &self,
+        call: impl Future<Output = T> + Send + 'static,
+    ) -> Result<mpsc::Receiver<T>> {
         let (tx, rx) = mpsc::sync_channel(1);
-        let runtime = self.runtime.as_ref().ok_or_else(|| {
-            Error::state(
-                "the S3 store",
-                std::io::Error::other("its runtime has stopped"),
-            )
-        })?;
+        let runtime = self
+            .runtime
+            .as_ref()
+            .ok_or_else(|| lost("its runtime has stopped"))?;
         runtime.spawn(async move {
             let _ = tx.send(call.await);
         });
-        rx.recv()
-            .map_err(|_| Error::state("the S3 store", std::io::Error::other("a call was lost")))
+        Ok(rx)
+    }
+
+    /// Runs a call on the store's runtime and waits for it, from any thread, inside another
+    /// runtime or not.
+    fn run<T: Send + 'static>(&self, call: impl Future<Output = T> + Send + 'static) -> Result<T> {
+        self.spawn(call)?
+            .recv()
+            .map_err(|_| lost("a call was lost"))
     }
 
     fn url(&self, key: &str) -> String {
@@ -146,9 +182,10 @@ impl Shared {
     /// Writes the object whole, whatever was there.
     fn put(&self, key: &str, body: Vec<u8>) -> Result<()> {
         let (client, bucket, key) = (self.client.clone(), self.bucket.clone(), key.to_string());
+        let kms = self.kms_key.clone();
         let url = self.url(&key);
         self.run(async move {
-            let put = client.put_object().bucket(bucket).key(key);
+            let put = put_request(&client, bucket.as_str(), &kms, key.as_str());
             match put.body(ByteStream::from(body)).send().await {
                 Ok(_) => Ok(()),
                 Err(e) => Err(failure(format!("cannot write {url}"), e)),
@@ -160,12 +197,10 @@ impl Shared {
     /// was one.
     fn create(&self, key: &str, body: Vec<u8>) -> Result<Option<Option<String>>> {
         let (client, bucket, key) = (self.client.clone(), self.bucket.clone(), key.to_string());
+        let kms = self.kms_key.clone();
         let url = self.url(&key);
         self.run(async move {
-            let put = client
-                .put_object()
-                .bucket(bucket)
-                .key(key)
+            let put = put_request(&client, bucket.as_str(), &kms, key.as_str())
                 .if_none_match("*")
                 .body(ByteStream::from(body))
                 .send()
@@ -240,7 +275,7 @@ impl Shared {
 impl S3Backend {
     /// Opens the store at `url`, checking first that the bucket is there, reachable with
     /// these credentials, and versioned (so that no record can be lost by an overwrite).
-    pub fn open(url: &str, options: &AwsOptions) -> Result<S3Backend> {
+    pub fn open(url: &str, kms_key: Option<&str>, options: &AwsOptions) -> Result<S3Backend> {
         let usage = || {
             Error::Usage(format!(
                 "--state-dir {url}: an S3 store is given as s3://BUCKET[/PREFIX]"
@@ -267,15 +302,26 @@ impl S3Backend {
         };
         let config = config
             .map_err(|e| Error::Usage(format!("--state-dir {url}: {}: {}", e.code, e.message)))?;
-        let client = Clients::new(config, trace).s3().clone();
-        let shared = Arc::new(Shared {
+        let clients = Clients::new(config, trace);
+        let mut shared = Shared {
             runtime: Some(runtime),
-            client,
+            client: clients.s3().clone(),
             bucket,
             prefix,
-        });
+            caller: None,
+            kms_key: kms_key.map(String::from),
+            records: Mutex::new(HashMap::new()),
+        };
         shared.check_bucket(url)?;
-        Ok(S3Backend { shared })
+        // Who the locks and the runs this process starts name; the store works without it.
+        let sts = clients.sts().clone();
+        shared.caller = shared.run(async move {
+            let answer = sts.get_caller_identity().send().await.ok()?;
+            answer.arn().map(String::from)
+        })?;
+        Ok(S3Backend {
+            shared: Arc::new(shared),
+        })
     }
 }
 
@@ -386,15 +432,12 @@ impl S3Lease {
     /// matches): once `unlock` has let the run go, the heartbeat stops.
     fn beat(shared: &Shared, key: &str, holder: String, etag: String) -> Option<JoinHandle<()>> {
         let (client, bucket) = (shared.client.clone(), shared.bucket.clone());
-        let key = key.to_string();
+        let (key, kms) = (key.to_string(), shared.kms_key.clone());
         let mut etag = etag;
         Some(shared.runtime.as_ref()?.spawn(async move {
             loop {
                 tokio::time::sleep(HEARTBEAT).await;
-                let put = client
-                    .put_object()
-                    .bucket(&bucket)
-                    .key(&key)
+                let put = put_request(&client, bucket.as_str(), &kms, key.as_str())
                     .if_match(&etag)
                     .body(ByteStream::from(lock_body(&holder)))
                     .send()
@@ -429,6 +472,13 @@ impl Backend for S3Backend {
         self.shared.url(&self.shared.prefix)
     }
 
+    fn who(&self) -> String {
+        match &self.shared.caller {
+            Some(arn) => format!("{arn} ({})", super::who()),
+            None => super::who(),
+        }
+    }
+
     fn run_ids(&self) -> Result<Vec<String>> {
         let runs = format!("{}runs/", self.shared.prefix);
         let mut ids: Vec<String> = self
@@ -443,13 +493,7 @@ impl Backend for S3Backend {
     }
 
     fn create_run(&self, stem: &str, command: &str) -> Result<(String, Box<dyn Lease>)> {
-        let prefix = format!("{stem}-");
-        let mut n = self
-            .run_ids()?
-            .iter()
-            .filter_map(|id| id.strip_prefix(&prefix)?.parse::<u64>().ok())
-            .max()
-            .unwrap_or(0);
+        let mut n = highest_number(&self.run_ids()?, stem);
         loop {
             n += 1;
             let id = format!("{stem}-{n}");
@@ -488,10 +532,25 @@ impl Backend for S3Backend {
                 line: n + 1,
                 reason,
             };
-            let bytes = self
+            let cached = self
                 .shared
-                .get(key)?
-                .ok_or_else(|| damaged("listed, then gone".into()))?;
+                .records
+                .lock()
+                .ok()
+                .and_then(|c| c.get(key).cloned());
+            let bytes = match cached {
+                Some(bytes) => bytes,
+                None => {
+                    let bytes = self
+                        .shared
+                        .get(key)?
+                        .ok_or_else(|| damaged("listed, then gone".into()))?;
+                    if let Ok(mut cache) = self.shared.records.lock() {
+                        cache.insert(key.clone(), bytes.clone());
+                    }
+                    bytes
+                }
+            };
             let record = std::str::from_utf8(&bytes)
                 .map_err(|_| "not UTF-8".to_string())
                 .and_then(|text| decode(text.trim_end()))
@@ -510,7 +569,10 @@ impl Backend for S3Backend {
 
     fn lock(&self, id: &str, command: &str) -> Result<Box<dyn Lease>> {
         let key = self.shared.lock_key(id);
-        let holder = super::holder(command);
+        let holder = match &self.shared.caller {
+            Some(arn) => format!("{} as {arn}", super::holder(command)),
+            None => super::holder(command),
+        };
         let body = lock_body(&holder);
         let etag = match self.shared.create(&key, body.clone())? {
             Some(etag) => etag,
@@ -556,6 +618,7 @@ impl Backend for S3Backend {
         Ok(Box::new(S3Appender {
             shared: self.shared.clone(),
             id: id.to_string(),
+            in_flight: None,
         }))
     }
 
@@ -574,33 +637,100 @@ impl Backend for S3Backend {
 struct S3Appender {
     shared: Arc<Shared>,
     id: String,
+    /// The last record written without waiting for it. At most one is in flight, so a
+    /// crash can lose only the newest record (one that need not be durable), never leave a
+    /// gap.
+    in_flight: Option<mpsc::Receiver<Result<()>>>,
+}
+
+impl S3Appender {
+    /// Waits for the record in flight, if any: how it went.
+    fn settle(&mut self) -> Result<()> {
+        match self.in_flight.take() {
+            Some(answer) => answer
+                .recv()
+                .unwrap_or_else(|_| Err(lost("a record was lost"))),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Appender for S3Appender {
-    /// Every record is written before this returns: an acknowledged S3 write is durable.
-    fn append(&mut self, seq: u64, line: &str, _durable: bool) -> Result<()> {
+    /// A durable record is acknowledged by S3 before this returns; another is written while
+    /// the run goes on (its step's calls overlap it), and waited for before the next one.
+    fn append(&mut self, seq: u64, line: &str, durable: bool) -> Result<()> {
+        self.settle()?;
         let key = self.shared.record_key(&self.id, seq);
-        let body = line.as_bytes().to_vec();
-        if self.shared.create(&key, body.clone())?.is_some() {
-            return Ok(());
-        }
-        // The number is taken: by this very write when an earlier attempt's answer was lost
-        // (the SDK retried it), else by another writer, which the lock should have stopped.
-        match self.shared.get(&key)? {
-            Some(there) if there == body => Ok(()),
-            _ => Err(Error::state(
-                format!("cannot write {}", self.shared.url(&key)),
-                std::io::Error::other(format!(
-                    "record {seq} of run {} was written by another process",
-                    self.id
-                )),
-            )),
+        let call = write_record(
+            self.shared.client.clone(),
+            self.shared.bucket.clone(),
+            self.shared.kms_key.clone(),
+            self.shared.url(&key),
+            key,
+            line.as_bytes().to_vec(),
+        );
+        if durable {
+            self.shared.run(call)?
+        } else {
+            self.in_flight = Some(self.shared.spawn(call)?);
+            Ok(())
         }
     }
 
     fn location(&self) -> String {
         self.shared
             .url(&format!("{}records/", self.shared.run_prefix(&self.id)))
+    }
+}
+
+impl Drop for S3Appender {
+    fn drop(&mut self) {
+        // Losing a record that need not be durable only means its step runs again.
+        let _ = self.settle();
+    }
+}
+
+/// Creates a record's object. When its number is taken, the bytes there say by whom: these
+/// very bytes when an earlier attempt landed but its answer was lost (the SDK retried),
+/// else another writer, which the run's lock should have stopped.
+async fn write_record(
+    client: Client,
+    bucket: String,
+    kms: Option<String>,
+    url: String,
+    key: String,
+    body: Vec<u8>,
+) -> Result<()> {
+    let put = put_request(&client, bucket.as_str(), &kms, key.as_str())
+        .if_none_match("*")
+        .body(ByteStream::from(body.clone()))
+        .send()
+        .await;
+    match put {
+        Ok(_) => return Ok(()),
+        Err(e) if matches!(status(&e), Some(412 | 409)) => {}
+        Err(e) => return Err(failure(format!("cannot write {url}"), e)),
+    }
+    let there = client
+        .get_object()
+        .bucket(&bucket)
+        .key(&key)
+        .send()
+        .await
+        .map_err(|e| failure(format!("cannot read {url}"), e))?;
+    let there = there.body.collect().await.map_err(|e| {
+        Error::state(
+            format!("cannot read {url}"),
+            std::io::Error::other(e.to_string()),
+        )
+    })?;
+    if there.to_vec() == body {
+        Ok(())
+    } else {
+        Err(Error::state(
+            format!("cannot write {url}"),
+            std::io::Error::other("another process wrote this record: the run's lock was lost"),
+        ))
     }
 }
 

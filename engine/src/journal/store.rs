@@ -50,6 +50,9 @@ pub struct RunMeta {
     #[serde(default)]
     pub planned_steps: Option<usize>,
     pub started_at: String,
+    /// Who started the run, and where: `ana@laptop`. Absent in runs recorded before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
     #[serde(default)]
     pub ended_at: Option<String>,
     pub status: RunStatus,
@@ -97,13 +100,22 @@ impl Store {
 
     /// The store `--state-dir` names: an `s3://bucket/prefix` URL (the team store, reached
     /// with the AWS options), else a local directory.
-    pub fn open(state_dir: &Path, aws: &AwsOptions) -> Result<Store> {
+    pub fn open(state_dir: &Path, kms_key: Option<&str>, aws: &AwsOptions) -> Result<Store> {
         match state_dir.to_str().filter(|dir| dir.starts_with("s3://")) {
             Some(url) => Ok(Store {
-                backend: Arc::new(S3Backend::open(url, aws)?),
+                backend: Arc::new(S3Backend::open(url, kms_key, aws)?),
             }),
+            None if kms_key.is_some() => Err(Error::Usage(
+                "--state-kms-key encrypts an S3 store; a local state directory is kept 0700".into(),
+            )),
             None => Ok(Store::new(state_dir)),
         }
+    }
+
+    /// Who this process runs as, for the runs it starts: `ana@laptop`, or in S3 the
+    /// caller's ARN too.
+    pub fn who(&self) -> String {
+        self.backend.who()
     }
 
     /// Where the runs are, for messages: `.runbook`, `s3://team/runbook/`.
