@@ -27,18 +27,17 @@ WORK = os.path.join(TARGET, "bench-steps")
 STEPS = 1000
 
 
-def run(bin, args, on_event=None):
-    """Runs `bin` with --json; returns (wall seconds, peak RSS in MiB, events)."""
+def run(bin, args, state, env=None):
+    """Runs `bin` with --json and `--state-dir state`; returns (wall seconds, peak RSS in
+    MiB, events)."""
     started = time.perf_counter()
-    proc = subprocess.Popen([bin, "--json", "--state-dir", os.path.join(WORK, "state"), *args],
-                            cwd=WORK, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([bin, "--json", "--state-dir", state, *args], cwd=WORK, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     events = []
     for line in proc.stdout:
         event = json.loads(line)
         event["_t"] = time.perf_counter() - started
         events.append(event)
-        if on_event:
-            on_event(event)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -46,34 +45,37 @@ def run(bin, args, on_event=None):
     return wall, usage.ru_maxrss / 1024, events
 
 
-def measure(bin, runs):
-    """The figures of `runs` repetitions (medians; seconds, MiB) for the binary `bin`."""
+def measure(bin, runs, steps=STEPS, state=None, env=None):
+    """The figures of `runs` repetitions (medians; seconds, MiB) for the binary `bin`, a
+    script of `steps` steps, runs kept in `state` (a directory under WORK unless given: a
+    path or an s3:// URL), the environment `env` (this one's unless given)."""
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
+    state = state or os.path.join(WORK, "state")
     with open(os.path.join(WORK, "steps.rhai"), "w") as script:
-        for i in range(STEPS):
+        for i in range(steps):
             script.write(f'step "step {i}" {{ {i} }}\n')
     with open(os.path.join(WORK, "empty.rhai"), "w") as script:
         script.write('let x = 1;\n')
 
     per_step, totals, replays, firsts, rss_exec, rss_replay = [], [], [], [], [], []
     for n in range(1, runs + 1):
-        wall, rss, events = run(bin, ["exec", "steps.rhai"])
+        wall, rss, events = run(bin, ["exec", "steps.rhai"], state, env)
         done = [e["_t"] for e in events if e["event"] == "step_completed"]
-        assert len(done) == STEPS
+        assert len(done) == steps
         gaps = [b - a for a, b in zip(done, done[1:])]
         per_step.append(statistics.median(gaps))
         totals.append(wall)
         rss_exec.append(rss)
         firsts.append(next(e["_t"] for e in events if e["event"] == "step_started"))
-        wall, rss, events = run(bin, ["resume", f"steps-{n}"])
-        assert sum(e["event"] == "step_replayed" for e in events) == STEPS
+        wall, rss, events = run(bin, ["resume", f"steps-{n}"], state, env)
+        assert sum(e["event"] == "step_replayed" for e in events) == steps
         replays.append(wall)
         rss_replay.append(rss)
     med = statistics.median
     return {"per_step": med(per_step), "exec": med(totals), "replay": med(replays),
             "first_step": med(firsts),
-            "empty": med(run(bin, ["exec", "empty.rhai"])[0] for _ in range(runs)),
+            "empty": med(run(bin, ["exec", "empty.rhai"], state, env)[0] for _ in range(runs)),
             "rss_exec": max(rss_exec), "rss_replay": max(rss_replay)}
 
 

@@ -2,9 +2,9 @@
 //! emulator. The second run must change nothing: same ARNs, commit ids and revisions, and
 //! not one call that writes.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
-use crate::emulator::{aws_test, boto3, network};
+use crate::emulator::{aws_test, aws_test_through_proxy, boto3, faults, network, proxy_log};
 use crate::test::{Ran, Test};
 
 const HELPERS: &str = r#"
@@ -339,4 +339,66 @@ fn delete_bucket_empties_every_version_first() {
         .stderr_has("aws s3 DeleteBucket: ok");
     let left = boto3("print([b['Name'] for b in client('s3').list_buckets()['Buckets']])");
     assert_eq!(left.trim(), "[]");
+}
+
+const CREATES: &str = r#"
+import "aws" as aws;
+step "make" {
+    #{ role: aws::ensure_role("lost-role", "/", aws::trust_policy("ecs-tasks.amazonaws.com"),
+                              #{}, []).RoleName,
+       policy: aws::ensure_managed_policy("lost-policy", "/",
+                   aws::policy([aws::allow(["s3:GetObject"], "*")])).Arn,
+       repo: aws::ensure_ecr_repository("lost-repo", ()).repositoryName,
+       group: aws::ensure_log_group("/lost/group").logGroupName,
+       found: aws::ensure_log_group("/found/group").logGroupName }
+} undo |m| {
+    aws::delete_role(m.role);
+    aws::delete_managed_policy(m.policy);
+    aws::delete_ecr_repository(m.repo);
+    aws::delete_log_group(m.group);
+    aws::delete_log_group(m.found);
+};
+"#;
+
+/// The helpers that create first (the service tags what it makes) tell their own resource
+/// from one that was there: a create that landed but whose answer was lost is refused when
+/// the SDK sends it again, and the resource it finds carries the step's token, so it is the
+/// run's own and destroy removes it; a log group made beforehand is adopted and kept.
+#[test]
+fn a_create_whose_answer_was_lost_is_owned_and_what_existed_is_adopted() {
+    let (_guard, t) = aws_test_through_proxy();
+    boto3("client('logs').create_log_group(logGroupName='/found/group')");
+    t.write("stdlib/aws.rhai", include_str!("../stdlib/aws.rhai"));
+    t.write("creates.rhai", CREATES);
+    let lost = |service: &str, operation: &str| json!({"service": service, "operation": operation, "fault": "reset_after", "times": 1});
+    faults(json!([
+        lost("iam", "CreateRole"),
+        lost("iam", "CreatePolicy"),
+        lost("ecr", "CreateRepository"),
+        lost("logs", "CreateLogGroup"),
+    ]));
+    t.run(&["-v", "exec", "creates.rhai"])
+        .status(0)
+        .stderr_has("aws iam CreateRole: EntityAlreadyExists")
+        .stderr_has("aws iam CreatePolicy: EntityAlreadyExists")
+        .stderr_has("aws ecr CreateRepository: RepositoryAlreadyExistsException")
+        .stderr_has("aws logs CreateLogGroup: ResourceAlreadyExistsException");
+    let lost_answers = proxy_log()
+        .iter()
+        .filter(|entry| entry["fault"] == "reset_after")
+        .count();
+    assert_eq!(lost_answers, 4);
+    faults(json!([]));
+
+    t.run(&["destroy", "creates-1"])
+        .status(0)
+        .stderr_has("left in place: logs log group /found/group existed before this run");
+    let left = boto3(
+        "iam = client('iam')\n\
+         print(json.dumps([[r['RoleName'] for r in iam.list_roles()['Roles'] if r['RoleName'] == 'lost-role'],\n\
+           [p['PolicyName'] for p in iam.list_policies(Scope='Local')['Policies']],\n\
+           [r['repositoryName'] for r in client('ecr').describe_repositories()['repositories']],\n\
+           [g['logGroupName'] for g in client('logs').describe_log_groups()['logGroups']]]))",
+    );
+    assert_eq!(left.trim(), r#"[[], [], [], ["/found/group"]]"#);
 }

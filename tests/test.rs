@@ -89,13 +89,15 @@ impl Ran {
         self
     }
 
-    /// The AWS calls a `-v` run made that change the world (`iam CreateRole`), in order.
+    /// The AWS calls a `-v` run made that changed the world (`iam CreateRole`), in order: the
+    /// writing calls AWS accepted. A create refused because the name is taken changed
+    /// nothing (the stdlib creates first where the service takes tags).
     pub fn mutations(&self) -> Vec<String> {
         let bindings = runbook::aws::services::all();
         self.stderr
             .lines()
             .filter_map(|l| l.strip_prefix("aws "))
-            .filter_map(|l| l.split(':').next())
+            .filter_map(|l| l.split_once(": ok ").map(|(call, _)| call))
             .filter(|call| {
                 let mut words = call.split(' ');
                 let (service, operation) = (words.next(), words.next());
