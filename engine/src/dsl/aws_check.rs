@@ -5,6 +5,7 @@
 //! column. Values computed at run time (variables, calls, interpolations) are left out, and
 //! nothing their value could make right is refused.
 
+use std::cell::LazyCell;
 use std::collections::HashMap;
 
 use rhai::{Expr, Position, AST};
@@ -34,7 +35,8 @@ struct Literal {
 
 /// `text` is the script `ast` was compiled from.
 pub fn refused_calls(ast: &AST, text: &str) -> Vec<Refused> {
-    let bindings = services::all();
+    // Built at the first qualified call: a script without one does not pay for 1,642.
+    let bindings = LazyCell::new(services::all);
     let find = |service: &str, function: &str| {
         bindings
             .iter()

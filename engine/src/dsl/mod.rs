@@ -132,7 +132,7 @@ pub fn check_calls(
     name: &str,
     text: &str,
 ) -> Result<(), Box<Diagnostic>> {
-    let unknown = scan::unknown_calls(ast, engine, &aws_modules::functions_by_module());
+    let unknown = scan::unknown_calls(ast, engine, aws_modules::functions_by_module);
     let Some(first) = unknown.first() else {
         return check_inputs(ast, name, text);
     };

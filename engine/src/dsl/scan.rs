@@ -2,6 +2,7 @@
 //! params it asks for, and calls to functions that exist nowhere (for `check`, and before
 //! every run, so a typo fails before the first step changes anything).
 
+use std::cell::LazyCell;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rhai::{ASTNode, Engine, Expr, FnCallExpr, Position, Stmt, AST};
@@ -281,34 +282,14 @@ fn services_in(
 
 /// Calls to functions that exist nowhere. `modules` lists the functions of each static
 /// module (`ecr` → `create_repository`, ...), so `ecr::creat_repository` is caught too.
+/// Both tables are built only when a call needs them: a script with no calls starts at once.
 pub fn unknown_calls(
     ast: &AST,
     engine: &Engine,
-    modules: &BTreeMap<&str, Vec<&str>>,
+    modules: impl FnOnce() -> BTreeMap<&'static str, Vec<&'static str>>,
 ) -> Vec<UnknownCall> {
-    let mut known: HashSet<String> = engine
-        .gen_fn_signatures(true)
-        .iter()
-        .filter_map(|sig| sig.split('(').next())
-        .map(|name| {
-            name.trim_start_matches("get$")
-                .trim_start_matches("set$")
-                .to_string()
-        })
-        .collect();
-    known.extend(LANGUAGE_FUNCTIONS.iter().map(|s| s.to_string()));
-    known.extend(ast.iter_functions().map(|f| f.name.to_string()));
-    // A variable may hold a function pointer and be called by name.
-    for f in ast.iter_functions() {
-        known.extend(f.params.iter().map(|p| p.to_string()));
-    }
-    ast.walk(&mut |path: &[ASTNode]| {
-        if let Some(ASTNode::Stmt(Stmt::Var(var, ..))) = path.last() {
-            known.insert(var.0.name.to_string());
-        }
-        true
-    });
-
+    let modules = LazyCell::new(modules);
+    let known = LazyCell::new(|| known_names(ast, engine));
     let mut unknown = Vec::new();
     each_call(ast, |call, pos| {
         let (line, column) = line_col(pos);
@@ -343,4 +324,38 @@ pub fn unknown_calls(
     });
     unknown.sort_by_key(|u| (u.line, u.column));
     unknown
+}
+
+/// What an unqualified call may name: the engine's functions, the language's, the script's
+/// own, and its variables and parameters (which may hold a function pointer).
+fn known_names(ast: &AST, engine: &Engine) -> HashSet<String> {
+    // The names alone: formatting every registered function's signature to read its name
+    // back was most of a no-op run's start.
+    let mut known: HashSet<String> = engine
+        .collect_fn_metadata(
+            None,
+            |f| {
+                f.namespace.is_empty().then(|| {
+                    let name = f.metadata.name.as_str();
+                    name.trim_start_matches("get$")
+                        .trim_start_matches("set$")
+                        .to_string()
+                })
+            },
+            true,
+        )
+        .into_iter()
+        .collect();
+    known.extend(LANGUAGE_FUNCTIONS.iter().map(|s| s.to_string()));
+    known.extend(ast.iter_functions().map(|f| f.name.to_string()));
+    for f in ast.iter_functions() {
+        known.extend(f.params.iter().map(|p| p.to_string()));
+    }
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Stmt(Stmt::Var(var, ..))) = path.last() {
+            known.insert(var.0.name.to_string());
+        }
+        true
+    });
+    known
 }

@@ -119,12 +119,7 @@ impl Secrets {
 
     /// `text` with every known secret masked.
     pub fn redact(&self, text: &str) -> String {
-        if self
-            .known
-            .borrow()
-            .iter()
-            .all(|(_, value)| !text.contains(value.as_str()))
-        {
+        if !self.holds_secret(text) {
             return text.to_string();
         }
         self.split(text)
@@ -136,27 +131,32 @@ impl Secrets {
             .collect()
     }
 
+    fn holds_secret(&self, text: &str) -> bool {
+        self.known
+            .borrow()
+            .iter()
+            .any(|(_, value)| text.contains(value.as_str()))
+    }
+
     /// Masks secrets in a value about to be recorded, listing where they were.
     pub fn encode(&self, mut value: Value) -> (Value, Vec<Redaction>) {
         let mut redactions = Vec::new();
+        // Every event and record passes here: with no secret fetched yet, none is in it.
+        if self.known.borrow().is_empty() {
+            return (value, redactions);
+        }
         self.encode_at(&mut value, &mut String::new(), &mut redactions);
         (value, redactions)
     }
 
     fn encode_at(&self, value: &mut Value, path: &mut String, out: &mut Vec<Redaction>) {
         match value {
-            Value::String(s) => {
-                let parts = self.split(s);
-                if parts
-                    .iter()
-                    .any(|p| matches!(p, RedactedPart::Secret { .. }))
-                {
-                    out.push(Redaction {
-                        path: path.clone(),
-                        parts,
-                    });
-                    *s = MASK.to_string();
-                }
+            Value::String(s) if self.holds_secret(s) => {
+                out.push(Redaction {
+                    path: path.clone(),
+                    parts: self.split(s),
+                });
+                *s = MASK.to_string();
             }
             Value::Array(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
