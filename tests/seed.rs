@@ -186,8 +186,12 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
     // A new image tag changes the buildspec, the task definition and the service, and the
     // image is built (here: pushed as a stand-in) before the service moves to it: only them.
     let changed = setup(&t, &network, &["--param", "image_tag=v0.96"]);
+    // The commit and the task definition are steps of one parallel group: either comes first.
+    let mut mutations = changed.mutations();
+    let group = mutations.len().min(2);
+    mutations[..group].sort();
     assert_eq!(
-        changed.mutations(),
+        mutations,
         [
             "codecommit CreateCommit",
             "ecs RegisterTaskDefinition",
@@ -228,7 +232,7 @@ fn setup_and_verify_build_the_chain_reruns_change_nothing_and_destroy_removes_it
         .status(0)
         .stdout_has("run setup-3")
         .stdout_has(
-            "artifact bucket  (line 159)  adopted: s3 bucket codepipeline-ap-northeast-1-123456789012",
+            "artifact bucket  (line 160)  adopted: s3 bucket codepipeline-ap-northeast-1-123456789012",
         );
     // setup-3 made only its commit, task definition revision and image: the revision goes.
     let third = t.run(&["-v", "destroy", "setup-3"]);
@@ -286,11 +290,11 @@ pub const STEPS: [&str; 19] = [
     "artifact bucket",
     "event rule role",
     "ecs cluster",
+    "task definition",
     "ecr repository",
     "codebuild project",
     "pipeline service role",
     "event rule",
-    "task definition",
     "pipeline",
     "image built",
     "ecs service",
