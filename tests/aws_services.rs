@@ -14,6 +14,30 @@ fn sts_tells_the_account() {
     assert!(value["Arn"].as_str().unwrap().starts_with("arn:aws:"));
 }
 
+/// A run registers only the AWS functions its script can call: those it names, those the
+/// modules it imports name, and every one when text passed to `eval` may name any.
+#[test]
+fn every_function_a_script_can_reach_is_there() {
+    let (_guard, t) = aws_test();
+    t.write(
+        "lib.rhai",
+        "fn repositories() { ecr::describe_repositories().repositories.len() }\n",
+    );
+    let value = t.value_of(
+        r#"
+import "lib" as lib;
+step "reach" {
+    #{ named: sts::get_caller_identity().Account, imported: lib::repositories(),
+       evaluated: eval("iam::list_roles().Roles.len()") }
+}
+"#,
+        &[],
+    );
+    assert_eq!(value["named"], "123456789012", "{value}");
+    assert!(value["imported"].is_i64(), "{value}");
+    assert!(value["evaluated"].is_i64(), "{value}");
+}
+
 #[test]
 fn ecr_create_describe_duplicate_delete() {
     let (_guard, t) = aws_test();

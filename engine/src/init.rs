@@ -10,7 +10,6 @@ use std::rc::Rc;
 use serde_json::json;
 
 use crate::aws::clients::AwsOptions;
-use crate::aws::services::SERVICES;
 use crate::dsl::aws_modules::{self, Metadata};
 use crate::dsl::{self, params::Params, runtime::Runtime};
 use crate::error::{Error, Result};
@@ -153,7 +152,12 @@ fn write_definitions(
         aws.clone(),
     ));
     let mut engine = dsl::engine(&runtime);
-    aws_modules::register_services(&mut engine, &runtime, &SERVICES, Metadata::Attach);
+    aws_modules::register_services(
+        &mut engine,
+        &runtime,
+        aws_modules::Reach::All,
+        Metadata::Attach,
+    );
     let mut files: Vec<(String, String)> = engine
         .definitions()
         .include_standard_packages(true)

@@ -5,7 +5,7 @@
 //! most n pages. A call that changes the world is refused outside a step during a run. A
 //! failed call raises `#{ service, operation, code, message, request_id }`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -56,20 +56,43 @@ pub enum Metadata {
     Attach,
 }
 
-/// Registers the modules of `services` (all 1,642 bindings take milliseconds to register: a
-/// run registers only the services its script can reach).
+/// Which functions `register_services` registers.
+#[derive(Debug, Clone, Copy)]
+pub enum Reach<'a> {
+    /// Every function of every service: the REPL, the definitions export.
+    All,
+    /// These functions (by service) and no other: the ones a script calls.
+    Only(&'a BTreeMap<String, BTreeSet<String>>),
+}
+
+impl<'a> Reach<'a> {
+    /// None: none of `service`'s functions; Some(None): all of them.
+    fn functions(self, service: &str) -> Option<Option<&'a BTreeSet<String>>> {
+        match self {
+            Reach::All => Some(None),
+            Reach::Only(functions) => functions.get(service).map(Some),
+        }
+    }
+}
+
+/// Registers the service modules' functions that `reach` names (all 1,642 bindings take
+/// milliseconds to register: a run registers only those its script calls).
 pub fn register_services(
     engine: &mut Engine,
     runtime: &Rc<Runtime>,
-    services: &[&str],
+    reach: Reach,
     metadata: Metadata,
 ) {
-    for service in services::SERVICES
-        .into_iter()
-        .filter(|service| services.contains(service))
-    {
+    for service in services::SERVICES {
+        let Some(only) = reach.functions(service) else {
+            continue;
+        };
+        let wanted = |function: &str| only.is_none_or(|names| names.contains(function));
         let mut module = Module::new();
-        for binding in services::of(service) {
+        for binding in services::of(service)
+            .into_iter()
+            .filter(|b| wanted(b.function))
+        {
             let doc = (metadata == Metadata::Attach).then(|| {
                 format!(
                     "/// {}\n///\n/// `{}`",
@@ -104,13 +127,19 @@ pub fn register_services(
                 },
             );
         }
-        register_waits(&mut module, service, runtime, metadata);
+        register_waits(&mut module, service, &wanted, runtime, metadata);
         engine.register_static_module(service, module.into());
     }
 }
 
-fn register_waits(module: &mut Module, service: &str, runtime: &Rc<Runtime>, metadata: Metadata) {
-    for waiter in services::waiters().filter(|w| w.service == service) {
+fn register_waits(
+    module: &mut Module,
+    service: &str,
+    wanted: &dyn Fn(&str) -> bool,
+    runtime: &Rc<Runtime>,
+    metadata: Metadata,
+) {
+    for waiter in services::waiters().filter(|w| w.service == service && wanted(w.function)) {
         let doc = (metadata == Metadata::Attach).then(|| {
             format!(
                 "/// {}\n///\n/// `{}`",

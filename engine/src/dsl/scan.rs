@@ -233,34 +233,46 @@ const LANGUAGE_FUNCTIONS: [&str; 10] = [
     "debug",
 ];
 
-/// The AWS services (of `services`) running the script may call: those it calls, in the
-/// script or in a module it imports (found and compiled by `load`, never run). `None` when
-/// that cannot be told (an import by a computed name, or one that cannot be loaded), so
-/// every service may be called.
-pub fn services_called(
+/// The AWS functions running the script may call, by service (of `services`): those it
+/// calls, in the script or in a module it imports (found and compiled by `load`, never run).
+/// `None` when that cannot be told, so every function of every service may be called: an
+/// import by a computed name or one that cannot be loaded, or an `eval`, whose text may call
+/// anything. (A function pointer cannot name a module's function: `Fn` takes a plain name.)
+pub fn aws_calls(
     ast: &AST,
     services: &[&str],
     load: &dyn Fn(&str) -> Option<AST>,
-) -> Option<BTreeSet<String>> {
-    let mut found = BTreeSet::new();
+) -> Option<BTreeMap<String, BTreeSet<String>>> {
+    let mut found = BTreeMap::new();
     let mut seen = HashSet::new();
-    services_in(ast, services, load, &mut seen, &mut found).then_some(found)
+    calls_in(ast, services, load, &mut seen, &mut found).then_some(found)
 }
 
-/// Adds what `ast` calls to `found`; false when some import cannot be followed.
-fn services_in(
+/// Adds what `ast` calls to `found`; false when that cannot be told.
+fn calls_in(
     ast: &AST,
     services: &[&str],
     load: &dyn Fn(&str) -> Option<AST>,
     seen: &mut HashSet<String>,
-    found: &mut BTreeSet<String>,
+    found: &mut BTreeMap<String, BTreeSet<String>>,
 ) -> bool {
+    let mut evaluates = false;
     each_call(ast, |call, _| {
+        if !call.is_qualified() {
+            evaluates |= call.name == "eval";
+            return;
+        }
         let namespace = call.namespace.to_string();
-        if call.is_qualified() && services.contains(&namespace.as_str()) {
-            found.insert(namespace);
+        if services.contains(&namespace.as_str()) {
+            found
+                .entry(namespace)
+                .or_default()
+                .insert(call.name.to_string());
         }
     });
+    if evaluates {
+        return false;
+    }
     let mut imports = Vec::new();
     ast.walk(&mut |path: &[ASTNode]| {
         if let Some(ASTNode::Stmt(Stmt::Import(import, _))) = path.last() {
@@ -275,7 +287,7 @@ fn services_in(
         None => false,
         Some(name) if !seen.insert(name.clone()) => true,
         Some(name) => {
-            load(&name).is_some_and(|module| services_in(&module, services, load, seen, found))
+            load(&name).is_some_and(|module| calls_in(&module, services, load, seen, found))
         }
     })
 }

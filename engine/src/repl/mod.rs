@@ -123,7 +123,7 @@ pub fn run(
     crate::dsl::aws_modules::register_services(
         &mut engine,
         &runtime,
-        &SERVICES,
+        crate::dsl::aws_modules::Reach::All,
         crate::dsl::aws_modules::Metadata::Skip,
     );
     let (library, problems) = library::import_all(&mut engine, &base_dir);
