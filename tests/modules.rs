@@ -21,6 +21,34 @@ fn a_runbook_imports_from_its_directory_and_the_stdlib() {
         .stdout_has(r#"= {"n":42,"role":"codebuild-example-service-role"}"#);
 }
 
+/// A module is read and run once, however many imports name it: its top-level code runs
+/// once, and every importer sees the same functions.
+#[test]
+fn a_module_imported_twice_runs_once() {
+    let t = Test::new();
+    t.write("once.rhai", "print(\"once loaded\");\nfn n() { 7 }\n");
+    t.write(
+        "user.rhai",
+        "import \"once\" as once;\nfn m() { once::n() * 6 }\n",
+    );
+    t.write(
+        "main.rhai",
+        "import \"once\" as once;\nimport \"user\" as user;\n\
+         step \"both\" { [once::n(), user::m()] }\n",
+    );
+    let ran = t.run(&["exec", "main.rhai"]);
+    ran.status(0);
+    assert_eq!(
+        ran.stdout.matches("once loaded").count(),
+        1,
+        "{}",
+        ran.stdout
+    );
+    t.run(&["status", "main-1"])
+        .status(0)
+        .stdout_has("= [7,42]");
+}
+
 #[test]
 fn an_error_inside_a_module_points_into_the_module() {
     let t = Test::new();

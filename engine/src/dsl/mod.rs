@@ -7,6 +7,7 @@ pub mod aws_secrets;
 pub mod builtins;
 pub mod documents;
 pub mod errors;
+pub mod imports;
 pub mod parallel;
 pub mod params;
 pub mod runtime;
@@ -21,7 +22,6 @@ pub mod value;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use rhai::module_resolvers::{FileModuleResolver, ModuleResolversCollection};
 use rhai::{Dynamic, Engine, Expr, Stmt, AST};
 
 use crate::diagnostic::Diagnostic;
@@ -50,7 +50,7 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
             .check()
             .map(|stop| Dynamic::from(runtime::Halt::from(stop)))
     });
-    engine.set_module_resolver(modules(&runtime.base_dir()));
+    engine.set_module_resolver(imports::Imports::new(&runtime.base_dir()));
     builtins::register(&mut engine, runtime);
     step::register(&mut engine, runtime.clone());
     parallel::register(&mut engine, runtime.clone());
@@ -66,11 +66,12 @@ pub fn register_services_for(
     runtime: &Rc<Runtime>,
     ast: &AST,
 ) -> Vec<&'static str> {
+    // Through the resolver, which keeps what it compiles for the import (imports.rs).
     let load = |name: &str| {
-        let text = runtime
-            .source(name)
-            .or_else(|| stdlib::embedded(name).map(Rc::from))?;
-        engine.compile(&*text).ok()
+        engine
+            .module_resolver()
+            .resolve_ast(engine, None, name, rhai::Position::NONE)?
+            .ok()
     };
     let called = scan::aws_calls(ast, &crate::aws::services::SERVICES, &load);
     let services: Vec<&'static str> = crate::aws::services::SERVICES
@@ -100,15 +101,6 @@ pub fn module_dirs(script_dir: &Path) -> Vec<PathBuf> {
     std::iter::once(script_dir.to_path_buf())
         .chain(stdlib)
         .collect()
-}
-
-fn modules(script_dir: &Path) -> ModuleResolversCollection {
-    let mut resolvers = ModuleResolversCollection::new();
-    for dir in module_dirs(script_dir) {
-        resolvers.push(FileModuleResolver::new_with_path(dir));
-    }
-    resolvers.push(stdlib::EmbeddedResolver);
-    resolvers
 }
 
 /// Compiles a script and runs the static checks: a syntax error or a call to a function that
