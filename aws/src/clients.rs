@@ -7,7 +7,13 @@ use std::time::Duration;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
 use super::error::CallError;
 use super::trace::Trace;
@@ -70,8 +76,8 @@ pub async fn load(options: &AwsOptions) -> Result<SdkConfig, CallError> {
     Ok(loader.load().await)
 }
 
-/// The SDK's own HTTPS client (hyper 1, rustls with ring) for every client and credential
-/// provider: the system's roots, or only `AWS_CA_BUNDLE`'s when it is given.
+/// The SDK's own HTTP client (hyper 1, rustls with ring) for every client and credential
+/// provider: TLS trusts the system's roots, or only `AWS_CA_BUNDLE`'s when it is given.
 fn https_client(options: &AwsOptions) -> Result<SharedHttpClient, CallError> {
     let mut trust = TrustStore::default();
     if let Some(pem) = &options.ca_bundle {
@@ -81,12 +87,68 @@ fn https_client(options: &AwsOptions) -> Result<SharedHttpClient, CallError> {
         .with_trust_store(trust)
         .build()
         .map_err(|e| CallError::new("InvalidCaBundle", format!("AWS_CA_BUNDLE: {e}")))?;
-    Ok(aws_smithy_http_client::Builder::new()
+    let tls = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::Ring,
         ))
         .tls_context(context)
-        .build_https())
+        .build_https();
+    Ok(SharedHttpClient::new(ByScheme {
+        plain: aws_smithy_http_client::Builder::new().build_http(),
+        tls,
+    }))
+}
+
+/// `http://` requests (a local endpoint: an emulator, the instance or container metadata
+/// service) over plain HTTP, the others over TLS, whose connector is made at the first of
+/// them. Making it parses the system's roots, about a fifth of a short run's CPU, which the
+/// SDK's own client does when the first client is built (to fail early on a bad trust store:
+/// `https_client` has checked `AWS_CA_BUNDLE` already) and a run against a local endpoint
+/// never needs.
+#[derive(Debug)]
+struct ByScheme {
+    plain: SharedHttpClient,
+    tls: SharedHttpClient,
+}
+
+impl HttpClient for ByScheme {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(SchemeConnector {
+            plain: self.plain.http_connector(settings, components),
+            tls: self.tls.clone(),
+            settings: settings.clone(),
+            components: components.clone(),
+            tls_connector: OnceLock::new(),
+        })
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.tls.connector_metadata()
+    }
+}
+
+#[derive(Debug)]
+struct SchemeConnector {
+    plain: SharedHttpConnector,
+    tls: SharedHttpClient,
+    settings: HttpConnectorSettings,
+    components: RuntimeComponents,
+    tls_connector: OnceLock<SharedHttpConnector>,
+}
+
+impl HttpConnector for SchemeConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        if request.uri().starts_with("http://") {
+            return self.plain.call(request);
+        }
+        self.tls_connector
+            .get_or_init(|| self.tls.http_connector(&self.settings, &self.components))
+            .call(request)
+    }
 }
 
 macro_rules! clients {
