@@ -18,6 +18,8 @@ type Result<T> = std::result::Result<T, Box<EvalAltResult>>;
 type SharedModule = Shared<Module>;
 
 pub struct Imports {
+    /// Rhai's resolvers of the directories, for which file a path names and its compile;
+    /// `evaluated` below is the one cache.
     dirs: Vec<FileModuleResolver>,
     /// What the scan compiled, by import path, until an import evaluates it.
     compiled: RefCell<HashMap<String, Compiled>>,
@@ -44,27 +46,8 @@ impl Imports {
         }
     }
 
-    /// The first directory's module named `path`, else the built-in one.
-    fn find(
-        &self,
-        engine: &Engine,
-        global: &mut GlobalRuntimeState,
-        scope: &mut Scope,
-        path: &str,
-        pos: Position,
-    ) -> Result<SharedModule> {
-        for dir in &self.dirs {
-            match dir.resolve_raw(engine, global, scope, path, pos) {
-                Err(error) if matches!(*error, EvalAltResult::ErrorModuleNotFound(..)) => {}
-                found => return found,
-            }
-        }
-        let ast = built_in(engine, path, pos)?;
-        Ok(evaluate_alone(engine, &ast, path, pos)?.into())
-    }
-
-    /// `find`, compiled and not run: which of the two it came from.
-    fn find_ast(&self, engine: &Engine, path: &str, pos: Position) -> Result<Compiled> {
+    /// The first directory's module named `path`, else the built-in one, compiled.
+    fn find(&self, engine: &Engine, path: &str, pos: Position) -> Result<Compiled> {
         for dir in &self.dirs {
             match dir.resolve_ast(engine, None, path, pos) {
                 None => {}
@@ -109,19 +92,17 @@ impl ModuleResolver for Imports {
         }
         // Taken out first: evaluating a module may import others.
         let compiled = self.compiled.borrow_mut().remove(path);
-        let module: SharedModule = match compiled {
-            Some(Compiled {
-                ast,
-                built_in: false,
-            }) => Module::eval_ast_as_new_raw(engine, scope, global, &ast)
-                .map_err(|error| in_module(path, error, pos))?
-                .into(),
-            Some(Compiled {
-                ast,
-                built_in: true,
-            }) => evaluate_alone(engine, &ast, path, pos)?.into(),
-            None => self.find(engine, global, scope, path, pos)?,
+        let compiled = match compiled {
+            Some(compiled) => compiled,
+            None => self.find(engine, path, pos)?,
         };
+        let module: SharedModule = if compiled.built_in {
+            Module::eval_ast_as_new(Scope::new(), &compiled.ast, engine)
+        } else {
+            Module::eval_ast_as_new_raw(engine, scope, global, &compiled.ast)
+        }
+        .map_err(|error| in_module(path, error, pos))?
+        .into();
         self.evaluated
             .borrow_mut()
             .insert(path.to_string(), module.clone());
@@ -135,7 +116,7 @@ impl ModuleResolver for Imports {
         path: &str,
         pos: Position,
     ) -> Option<Result<AST>> {
-        let found = self.find_ast(engine, path, pos);
+        let found = self.find(engine, path, pos);
         Some(found.map(|compiled| {
             let ast = compiled.ast.clone();
             self.compiled
@@ -155,10 +136,6 @@ fn built_in(engine: &Engine, path: &str, pos: Position) -> Result<AST> {
         .map_err(|error| in_module(path, error.into(), pos))?;
     ast.set_source(path);
     Ok(ast)
-}
-
-fn evaluate_alone(engine: &Engine, ast: &AST, path: &str, pos: Position) -> Result<Module> {
-    Module::eval_ast_as_new(Scope::new(), ast, engine).map_err(|error| in_module(path, error, pos))
 }
 
 fn in_module(path: &str, error: Box<EvalAltResult>, pos: Position) -> Box<EvalAltResult> {
