@@ -106,6 +106,37 @@ PROGRESS_READS = {
         [("stage in progress", "stageStates[?latestExecution.status == 'InProgress'].stageName")]),
 }
 
+# The operations the default build binds (`runbook-aws`'s feature `all-operations` binds every
+# one): an operation costs the binary 30 to 50 kB of SDK code, so all 1,642 make it 88 MB.
+# The core is every Describe, Get and List of the services other than EC2 (to look around in
+# the REPL), EC2's reads of the network and instances below, every operation a waiter polls,
+# and every call the stdlib and the runbooks of this repository make (found in their text, so
+# a new call there makes `scripts/gen-aws --check` fail until this is run again).
+CORE_EC2_READS = (
+    "DescribeAddresses", "DescribeAvailabilityZones", "DescribeImages", "DescribeInstanceStatus",
+    "DescribeInstances", "DescribeInternetGateways", "DescribeKeyPairs", "DescribeLaunchTemplates",
+    "DescribeNatGateways", "DescribeNetworkAcls", "DescribeNetworkInterfaces", "DescribeRegions",
+    "DescribeRouteTables", "DescribeSecurityGroups", "DescribeSubnets", "DescribeTags",
+    "DescribeVolumes", "DescribeVpcEndpoints", "DescribeVpcs",
+)
+CORE_SOURCES = ("stdlib", "runbooks")
+CORE_READ_VERBS = ("Describe", "Get", "List", "BatchGet", "Head")
+
+
+def core_calls():
+    """(module, function) of every call written in CORE_SOURCES' scripts."""
+    modules = "|".join(m for m, _, _ in SERVICES)
+    call = re.compile(rf"\b({modules})::([a-z0-9_]+)\s*\(")
+    found = set()
+    for source in CORE_SOURCES:
+        for dirpath, _, names in os.walk(os.path.join(ROOT, source)):
+            for name in names:
+                if name.endswith(".rhai"):
+                    with open(os.path.join(dirpath, name)) as f:
+                        found.update(call.findall(f.read()))
+    return found
+
+
 # IAM returns policy documents URL-encoded (RFC 3986); scripts get the JSON text back, as
 # boto3 and the AWS CLI show it.
 URL_ENCODED = {("iam", "policyDocumentType")}
@@ -198,7 +229,7 @@ def lit(s):
 
 
 class Service:
-    def __init__(self, module, name, crate_name, version, src):
+    def __init__(self, module, name, crate_name, version, src, calls):
         self.module, self.crate_name, self.crate_version = module, crate_name, version
         self.krate = crate_name.replace("-", "_")
         self.model_version, files = load_model(name)
@@ -223,11 +254,38 @@ class Service:
                 self.skipped.append((op_name, "an event stream"))
                 continue
             self.operations.append((op_name, op, module_name))
+        self.core = self.core_operations(calls)
         self.io_fields = {}
         for op_name, op, module in self.operations:
             for key, suffix in (("input", "Input"), ("output", "Output")):
                 if key in op:
                     self.io_fields[op[key]["shape"]] = self.sdk.io(module, suffix)[1]
+
+    def core_operations(self, calls):
+        """The names of the operations in the default build (CORE_EC2_READS above)."""
+        by_function = {xform_name(op_name): op_name for op_name, _, _ in self.operations}
+        core = {op_name for op_name, op, _ in self.operations
+                if self.module != "ec2" and op_name.startswith(CORE_READ_VERBS)}
+        core.update(op for op in CORE_EC2_READS if self.module == "ec2")
+        for module, function in calls:
+            if module != self.module:
+                continue
+            if function in by_function:
+                core.add(by_function[function])
+            elif function.startswith("wait_"):
+                continue  # a waiter: its operations are core below
+            else:
+                raise SystemExit(f"{module}::{function} is called in {'/, '.join(CORE_SOURCES)}/ "
+                                 "and is no operation")
+        for name, (waiter, _) in self.waiters.items():
+            core.add(waiter["operation"])
+            read = PROGRESS_READS.get((self.module, name))
+            if read:
+                core.add(read[0])
+        unknown = core - {op_name for op_name, _, _ in self.operations}
+        if unknown:
+            raise SystemExit(f"{self.module}: core operations not bound: {sorted(unknown)}")
+        return core
 
     def has_event_stream(self, op):
         for key in ("input", "output"):
@@ -459,7 +517,7 @@ class Service:
             rust_out, _, text = self.sdk.io(module, "Output")
             shape = op.get("input", {}).get("shape")
             required = ", ".join(lit(m) for m in self.required(shape)) if shape else ""
-            flags = []
+            flags = ["core"] if op_name in self.core else []
             if read_only(op_name, op):
                 flags.append("read_only")
             token = self.idempotency_token(shape, in_fields) if shape else None
@@ -598,10 +656,15 @@ def main():
                         help="fail when aws/src/services/ is not what this would write")
     args = parser.parse_args()
     sources = crate_sources()
+    calls = core_calls()
     files = {}
+    left_out = {}
     for module, name, crate in SERVICES:
         version, src = sources[crate]
-        files[module + ".rs"] = Service(module, name, crate, version, src).render()
+        service = Service(module, name, crate, version, src, calls)
+        files[module + ".rs"] = service.render()
+        left_out[module] = sorted(xform_name(op_name) for op_name, _, _ in service.operations
+                                  if op_name not in service.core)
     mods = ["//! @generated by scripts/gen-aws: one file per service. Do not edit.", ""]
     mods += [f"pub mod {m};" for m, _, _ in SERVICES]
     mods += ["", "/// The Rhai module names, in the order `runbook functions` lists them.",
@@ -626,6 +689,19 @@ def main():
              "pub fn waiters() -> impl Iterator<Item = &'static crate::waiter::Waiter> {",
              "    [" + ", ".join(f"{m}::WAITERS" for m, _, _ in SERVICES) + "]",
              "        .into_iter()", "        .flatten()", "}"]
+    mods += ["", "/// Whether `service::function` is an operation of the models this build leaves out: the",
+             "/// default build binds the core operations (scripts/gen_aws.py says which), the feature",
+             "/// `all-operations` every one.",
+             "pub fn left_out(service: &str, function: &str) -> bool {",
+             "    !cfg!(feature = \"all-operations\")",
+             "        && LEFT_OUT",
+             "            .iter()",
+             "            .any(|(s, functions)| *s == service && functions.contains(&function))",
+             "}", "",
+             "const LEFT_OUT: &[(&str, &[&str])] = &["]
+    mods += [f"    ({lit(m)}, &[{', '.join(lit(f) for f in left_out[m])}]),"
+             for m, _, _ in SERVICES]
+    mods += ["];"]
     files["mod.rs"] = "\n".join(mods) + "\n"
     stale = []
     for name, text in files.items():

@@ -284,6 +284,63 @@ fn functions_lists_every_service_with_signatures_docs_and_examples() {
         .stderr_has("no service \"codebiuld\" (did you mean \"codebuild\"?)");
 }
 
+/// The default build binds only the core operations (scripts/gen_aws.py): every AWS function
+/// the stdlib and the runbooks of this repository can reach, as `check` tells them, is one.
+#[test]
+fn the_core_operations_cover_the_stdlib_and_the_runbooks() {
+    let t = Test::new();
+    let functions: Value = serde_json::from_str(&t.run(&["--json", "functions"]).stdout).unwrap();
+    let core: std::collections::HashSet<String> = functions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["core"] == true)
+        .map(|b| {
+            format!(
+                "{}::{}",
+                b["service"].as_str().unwrap(),
+                b["function"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut checked = 0;
+    for dir in ["stdlib", "runbooks"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rhai") {
+                continue;
+            }
+            let ran = t.run(&["--json", "check", path.to_str().unwrap()]);
+            assert_eq!(ran.code, 0, "{}: {}", path.display(), ran.stderr);
+            let report: Value = serde_json::from_str(&ran.stdout).unwrap();
+            let reached = report["aws"].as_object().unwrap_or_else(|| {
+                panic!(
+                    "{}: which functions it calls cannot be told",
+                    path.display()
+                )
+            });
+            for (service, functions) in reached {
+                for function in functions.as_array().unwrap() {
+                    let function = function.as_str().unwrap();
+                    // A waiter: gen-aws makes every waiter's polled operation a core one.
+                    if function.starts_with("wait_") {
+                        continue;
+                    }
+                    let name = format!("{service}::{function}");
+                    assert!(
+                        core.contains(&name),
+                        "{}: {name} is not core",
+                        path.display()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 60, "only {checked} calls were found");
+}
+
 /// The checked-in bindings are what scripts/gen-aws makes of the pinned botocore models and
 /// the locked SDK crates.
 #[test]

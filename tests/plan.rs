@@ -101,14 +101,17 @@ fn check_compiles_without_running() {
              1  one  (line 2)\n    \
              2  two  (line 3)\n    \
              3  `item ${i}` (computed name)  (line 5)\n    \
-             4  three  (line 7)\n",
+             4  three  (line 7)\n\
+             aws:     none\n",
     );
     assert_eq!(t.read("count-one"), "");
 
     t.write(
         "asks.rhai",
         "let token = secret(\"api_token\");\nlet repo = param(\"repo\");\n\
-         step \"make\" { repo } undo |r| { log(r) };\n",
+         step \"make\" { ecr::create_repository(#{ repositoryName: repo }) } \
+         undo |r| { ecr::delete_repository(#{ repositoryName: repo }) };\n\
+         let me = sts::get_caller_identity();\n",
     );
     let asks: serde_json::Value =
         serde_json::from_str(&t.run(&["--json", "check", "asks.rhai"]).stdout).expect("JSON");
@@ -118,6 +121,17 @@ fn check_compiles_without_running() {
             "script": "asks.rhai", "secrets": ["api_token"], "secrets_computed": false,
             "params": [{ "name": "repo", "required": true }],
             "steps": [{ "name": "make", "line": 3, "function": null, "undo": true }],
+            "aws": { "ecr": ["create_repository", "delete_repository"],
+                     "sts": ["get_caller_identity"] },
         })
     );
+    // What a policy for the role that runs it has to allow, by service.
+    t.run(&["check", "asks.rhai"]).status(0).stdout_has(
+        "aws:     3 functions\n  ecr  create_repository, delete_repository\n  \
+         sts  get_caller_identity\n",
+    );
+    t.write("evaluates.rhai", "eval(\"1\");\n");
+    t.run(&["check", "evaluates.rhai"])
+        .status(0)
+        .stdout_has("aws:     any function (an `eval` or a computed import)\n");
 }

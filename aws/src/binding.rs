@@ -47,6 +47,8 @@ pub struct Binding {
     pub input: &'static Schema<'static>,
     /// The input's required members, from the model.
     pub required: &'static [&'static str],
+    /// In the default build (see scripts/gen_aws.py); the others need `all-operations`.
+    pub core: bool,
     /// Reads nothing in the account (see scripts/gen-aws for how that is decided).
     pub read_only: bool,
     pub pages: Option<Pages>,
@@ -83,8 +85,9 @@ impl Binding {
 }
 
 /// A service's `bindings()`, a line per operation as scripts/gen-aws writes them:
-/// `function module Input Output {field setter...} [required...] [read_only] [token(...)]
-/// [pages(...)] [body(...)] "doc";`
+/// `function module Input Output {field setter...} [required...] [core] [read_only] [token(...)]
+/// [pages(...)] [body(...)] "doc";`. A binding without `core` is compiled only with the
+/// feature `all-operations`: the linker then drops the SDK's code for its operation.
 #[macro_export]
 macro_rules! bindings {
     ($service:ident, $krate:ident, $rules:expr,
@@ -92,7 +95,9 @@ macro_rules! bindings {
        [$($required:literal),*]
        $($flag:ident $(($($page:tt)*))?)* $doc:literal;)*) => {
         pub fn bindings() -> Vec<$crate::binding::Binding> {
-            vec![$({
+            #[allow(unused_mut)]
+            let mut bindings = Vec::new();
+            $($crate::bindings!(@gate [$($flag)*] bindings.push({
                 use $krate::operation::$module::{$input as Input, $output as Output};
                 const REQUIRED: &[&str] = &[$($required),*];
                 fn call<'a>(
@@ -129,15 +134,22 @@ macro_rules! bindings {
                     doc: $doc,
                     input: <Input as $crate::shape::HasSchema>::SCHEMA,
                     required: REQUIRED,
+                    core: $crate::bindings!(@core $($flag)*),
                     read_only: $crate::bindings!(@read_only $($flag $(($($page)*))?)*),
                     pages: $crate::bindings!(@pages $($flag $(($($page)*))?)*),
                     idempotency_token: $crate::bindings!(@token $($flag $(($($page)*))?)*),
                     call,
                     check,
                 }
-            },)*]
+            }););)*
+            bindings
         }
     };
+    (@gate [core $($rest:tt)*] $($statement:tt)*) => { $($statement)* };
+    (@gate [$other:tt $($rest:tt)*] $($statement:tt)*) => { $crate::bindings!(@gate [$($rest)*] $($statement)*) };
+    (@gate [] $($statement:tt)*) => { #[cfg(feature = "all-operations")] { $($statement)* } };
+    (@core core $($rest:tt)*) => { true };
+    (@core $($rest:tt)*) => { false };
     (@read_only read_only $($rest:tt)*) => { true };
     (@read_only $other:tt $($rest:tt)*) => { $crate::bindings!(@read_only $($rest)*) };
     (@read_only) => { false };

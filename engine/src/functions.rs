@@ -76,6 +76,7 @@ pub fn list(service: Option<&str>, output: &Output) -> Result<()> {
                     "service": b.service, "function": b.function, "operation": b.operation,
                     "doc": b.doc, "mutating": b.is_mutating(), "members": members,
                     "paginated": b.pages.is_some(), "idempotency_token": b.idempotency_token,
+                    "core": b.core,
                 })
             })
             .collect();

@@ -1,5 +1,6 @@
 //! What ran and what is left: `status`, `plan` and `check`. These only read the store.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -322,7 +323,7 @@ pub fn check(session: &Session, output: &Output) -> Result<()> {
             .collect();
         output.stdout(
             &json!({ "script": session.name, "params": params, "secrets": secrets,
-                     "secrets_computed": more_secrets, "steps": steps })
+                     "secrets_computed": more_secrets, "steps": steps, "aws": session.reached })
             .to_string(),
         );
         return Ok(());
@@ -368,6 +369,30 @@ pub fn check(session: &Session, output: &Output) -> Result<()> {
             step.name.shown(),
             step.line
         ));
+    }
+    match &session.reached {
+        None => lines.push("aws:     any function (an `eval` or a computed import)".into()),
+        Some(reached) if reached.is_empty() => lines.push("aws:     none".into()),
+        Some(reached) => {
+            // What a policy for the run's role has to allow.
+            let count: usize = reached.values().map(BTreeSet::len).sum();
+            lines.push(format!("aws:     {count} functions"));
+            let width = reached.keys().map(String::len).max().unwrap_or(0);
+            for (service, functions) in reached {
+                let mut line = format!("  {service:width$} ");
+                for (i, function) in functions.iter().enumerate() {
+                    if i > 0 && line.len() + function.len() > 98 {
+                        lines.push(std::mem::replace(&mut line, " ".repeat(width + 3)));
+                    }
+                    line.push(' ');
+                    line.push_str(function);
+                    if i + 1 < functions.len() {
+                        line.push(',');
+                    }
+                }
+                lines.push(line);
+            }
+        }
     }
     output.stdout(&lines.join("\n"));
     Ok(())

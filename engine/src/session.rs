@@ -27,6 +27,8 @@ pub struct Session {
     pub ast: AST,
     /// The AWS services the script can reach (registered in `engine`).
     pub services: Vec<&'static str>,
+    /// The AWS functions it can reach, by service (`None`: every one).
+    pub reached: dsl::Reached,
     /// The script as users name it (relative to the current directory where possible).
     pub name: String,
     pub text: Rc<str>,
@@ -60,11 +62,16 @@ impl Session {
         let runtime = Rc::new(runtime);
         let mut engine = dsl::engine(&runtime);
         let ast = dsl::compile(&engine, &name, &text).map_err(Error::Compile)?;
-        let services = dsl::register_services_for(&mut engine, &runtime, &ast);
+        let reached = dsl::register_services_for(&mut engine, &runtime, &ast);
+        let services = crate::aws::services::SERVICES
+            .into_iter()
+            .filter(|s| reached.as_ref().is_none_or(|r| r.contains_key(*s)))
+            .collect();
         Ok(Session {
             runtime,
             engine,
             services,
+            reached,
             ast,
             name,
             text,

@@ -19,6 +19,7 @@ pub mod step;
 pub use crate::aws::suggest;
 pub mod value;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -58,14 +59,13 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
     engine
 }
 
+/// The AWS functions a script can reach, by service (`None`: every one, as for an `eval`).
+pub type Reached = Option<BTreeMap<String, BTreeSet<String>>>;
+
 /// `engine` with the AWS functions `ast` can reach registered (every one when that cannot be
-/// told), and the services they belong to: a script that makes five calls does not pay for
-/// registering 1,642 (EC2's 811 among them for one `ec2::describe_subnets`).
-pub fn register_services_for(
-    engine: &mut Engine,
-    runtime: &Rc<Runtime>,
-    ast: &AST,
-) -> Vec<&'static str> {
+/// told), and which those are: a script that makes five calls does not pay for registering
+/// 1,642 (EC2's 811 among them for one `ec2::describe_subnets`).
+pub fn register_services_for(engine: &mut Engine, runtime: &Rc<Runtime>, ast: &AST) -> Reached {
     // Through the resolver, which keeps what it compiles for the import (imports.rs).
     let load = |name: &str| {
         engine
@@ -74,16 +74,12 @@ pub fn register_services_for(
             .ok()
     };
     let called = scan::aws_calls(ast, &crate::aws::services::SERVICES, &load);
-    let services: Vec<&'static str> = crate::aws::services::SERVICES
-        .into_iter()
-        .filter(|s| called.as_ref().is_none_or(|c| c.contains_key(*s)))
-        .collect();
     let reach = match &called {
         Some(functions) => aws_modules::Reach::Only(functions),
         None => aws_modules::Reach::All,
     };
     aws_modules::register_services(engine, runtime, reach, aws_modules::Metadata::Skip);
-    services
+    called
 }
 
 /// Where `import "name" as x;` looks on disk: next to the script, then in the project's

@@ -292,6 +292,10 @@ fn calls_in(
     })
 }
 
+/// Why a call to an operation of the models this build does not bind is refused, and what binds it.
+const LEFT_OUT: &str = ": this build binds only the core operations (README, \"AWS calls\"); \
+    `cargo install --locked --path engine --features all-operations` binds every one";
+
 /// Calls to functions that exist nowhere. `modules` lists the functions of each static
 /// module (`ecr` → `create_repository`, ...), so `ecr::creat_repository` is caught too.
 /// Both tables are built only when a call needs them: a script with no calls starts at once.
@@ -312,7 +316,11 @@ pub fn unknown_calls(
                 return;
             };
             if !functions.contains(&call.name.as_str()) {
-                let hint = did_you_mean(&call.name, functions.iter().copied());
+                let hint = if crate::aws::services::left_out(&namespace, &call.name) {
+                    LEFT_OUT.to_string()
+                } else {
+                    did_you_mean(&call.name, functions.iter().copied())
+                };
                 let name = format!("{namespace}::{}", call.name);
                 unknown.push(UnknownCall {
                     name,

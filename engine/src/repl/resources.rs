@@ -149,3 +149,27 @@ impl ResourceNames {
         names
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The default build binds only the core operations: the listings are among them.
+    #[test]
+    fn every_listing_is_a_core_binding() {
+        let kinds = [
+            Kind::EcrRepository,
+            Kind::CodeCommitRepository,
+            Kind::CodeBuildProject,
+            Kind::Pipeline,
+            Kind::EcsCluster,
+        ];
+        for kind in kinds {
+            let (service, function, _, _) = kind.listing();
+            let binding = services::of(service)
+                .into_iter()
+                .find(|b| b.function == function);
+            assert!(binding.is_some_and(|b| b.core), "{service}::{function}");
+        }
+    }
+}
