@@ -293,7 +293,7 @@ fn calls_in(
 }
 
 /// Why a call to an operation of the models this build does not bind is refused, and what binds it.
-const LEFT_OUT: &str = ": this build binds only the core operations (README, \"AWS calls\"); \
+const LEFT_OUT: &str = ": this build binds only the core operations (README, \"AWS\"); \
     `cargo install --locked --path engine --features all-operations` binds every one";
 
 /// Calls to functions that exist nowhere. `modules` lists the functions of each static
