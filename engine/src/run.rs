@@ -336,7 +336,7 @@ fn pin_region(
 /// A script that may call AWS needs credentials: none found is one line that says what was
 /// tried and how to fix it, before any run is recorded.
 fn check_credentials(session: &Session, interrupt: &Interrupt) -> Result<()> {
-    if session.services.is_empty() {
+    if !session.calls_aws() {
         return Ok(());
     }
     match session.runtime.aws.check_credentials(interrupt) {

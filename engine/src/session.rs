@@ -25,9 +25,8 @@ pub struct Session {
     pub runtime: Rc<Runtime>,
     pub engine: Engine,
     pub ast: AST,
-    /// The AWS services the script can reach (registered in `engine`).
-    pub services: Vec<&'static str>,
-    /// The AWS functions it can reach, by service (`None`: every one).
+    /// The AWS functions the script can reach (registered in `engine`), by service (`None`:
+    /// every one).
     pub reached: dsl::Reached,
     /// The script as users name it (relative to the current directory where possible).
     pub name: String,
@@ -63,20 +62,20 @@ impl Session {
         let mut engine = dsl::engine(&runtime);
         let ast = dsl::compile(&engine, &name, &text).map_err(Error::Compile)?;
         let reached = dsl::register_services_for(&mut engine, &runtime, &ast);
-        let services = crate::aws::services::SERVICES
-            .into_iter()
-            .filter(|s| reached.as_ref().is_none_or(|r| r.contains_key(*s)))
-            .collect();
         Ok(Session {
             runtime,
             engine,
-            services,
             reached,
             ast,
             name,
             text,
             path,
         })
+    }
+
+    /// Whether the script may call AWS at all.
+    pub fn calls_aws(&self) -> bool {
+        self.reached.as_ref().is_none_or(|r| !r.is_empty())
     }
 
     /// Refuses params the script never asks for and missing ones it needs.
