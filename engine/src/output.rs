@@ -74,19 +74,19 @@ impl Output {
     /// A progress line on stderr; hidden by `-q`.
     pub fn progress(&self, line: &str) {
         if self.verbosity >= Verbosity::Normal {
-            eprintln!("{}", self.secrets.redact(line));
+            to_stderr(&self.secrets.redact(line));
         }
     }
 
     /// A detail shown with `-v`.
     pub fn detail(&self, line: &str) {
         if self.verbosity >= Verbosity::Verbose {
-            eprintln!("{}", self.secrets.redact(line));
+            to_stderr(&self.secrets.redact(line));
         }
     }
 
     pub fn warn(&self, message: &str) {
-        eprintln!("warning: {}", self.secrets.redact(message));
+        to_stderr(&format!("warning: {}", self.secrets.redact(message)));
         self.event(Event::Warning {
             message: message.to_string(),
         });
@@ -94,11 +94,11 @@ impl Output {
 
     /// An error without a place in a script: `error: ...` on stderr.
     pub fn error(&self, message: &str) {
-        eprintln!("error: {}", self.secrets.redact(message));
+        to_stderr(&format!("error: {}", self.secrets.redact(message)));
     }
 
     pub fn diagnostic(&self, diagnostic: &Diagnostic) {
-        eprint!("{}", self.secrets.redact(&diagnostic.render()));
+        let _ = std::io::stderr().write_all(self.secrets.redact(&diagnostic.render()).as_bytes());
     }
 
     /// Plain output on stdout (reports, tables), redacted.
@@ -128,10 +128,19 @@ impl Output {
             });
         } else if self.verbosity >= Verbosity::Normal {
             for line in self.secrets.redact(text).lines() {
-                eprintln!("  | {line}");
+                to_stderr(&format!("  | {line}"));
             }
         }
     }
+}
+
+/// A line on stderr in one write: `eprintln!` writes the text and its newline apart, two
+/// system calls a line on unbuffered stderr, and a replay prints a line a step.
+fn to_stderr(line: &str) {
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    bytes.extend_from_slice(line.as_bytes());
+    bytes.push(b'\n');
+    let _ = std::io::stderr().write_all(&bytes);
 }
 
 /// `12 ms`, `1.50 s`, `2m03s`.
