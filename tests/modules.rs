@@ -68,6 +68,33 @@ fn an_error_inside_a_module_points_into_the_module() {
         .stderr_has("= step: check\n");
 }
 
+/// A module's call to a function that exists nowhere is refused before the first step, as
+/// the script's own is, pointing into the module: not when a step gets to it.
+#[test]
+fn an_unknown_function_in_a_module_exits_3_before_any_step_runs() {
+    let t = Test::new();
+    t.write(
+        "stdlib/net.rhai",
+        "fn subnets(vpc) {\n    ec2::describe_subnetz(#{ Filters: [] })\n}\n",
+    );
+    t.write(
+        "runbooks/use.rhai",
+        "import \"net\" as net;\nstep \"first\" { append_file(\"ran\", \"x\") }\n\
+         step \"nets\" { net::subnets(\"vpc-1\") }\n",
+    );
+    t.run(&["exec", "use.rhai"])
+        .status(3)
+        .stderr_has(
+            "error: unknown function ec2::describe_subnetz (did you mean \"describe_subnets\"?)\n",
+        )
+        .stderr_has(" --> stdlib/net.rhai:2:10\n")
+        .stderr_has("2 |     ec2::describe_subnetz(#{ Filters: [] })\n");
+    assert_eq!(t.read("runbooks/ran"), "");
+    t.run(&["check", "use.rhai"])
+        .status(3)
+        .stderr_has("unknown function ec2::describe_subnetz");
+}
+
 #[test]
 fn list_files_walks_a_directory_relative_to_the_script() {
     let t = Test::new();

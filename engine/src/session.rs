@@ -60,8 +60,9 @@ impl Session {
         runtime.add_source(&name, text.clone());
         let runtime = Rc::new(runtime);
         let mut engine = dsl::engine(&runtime);
-        let ast = dsl::compile(&engine, &name, &text).map_err(Error::Compile)?;
-        let reached = dsl::register_services_for(&mut engine, &runtime, &ast);
+        let compiled = dsl::compile(&engine, &runtime, &name, &text).map_err(Error::Compile)?;
+        let reached = dsl::register_services_for(&mut engine, &runtime, &compiled);
+        let ast = compiled.ast;
         Ok(Session {
             runtime,
             engine,

@@ -62,18 +62,19 @@ pub fn engine(runtime: &Rc<Runtime>) -> Engine {
 /// The AWS functions a script can reach, by service (`None`: every one, as for an `eval`).
 pub type Reached = Option<BTreeMap<String, BTreeSet<String>>>;
 
-/// `engine` with the AWS functions `ast` can reach registered (every one when that cannot be
-/// told), and which those are: a script that makes five calls does not pay for registering
-/// 1,642 (EC2's 811 among them for one `ec2::describe_subnets`).
-pub fn register_services_for(engine: &mut Engine, runtime: &Rc<Runtime>, ast: &AST) -> Reached {
-    // Through the resolver, which keeps what it compiles for the import (imports.rs).
-    let load = |name: &str| {
-        engine
-            .module_resolver()
-            .resolve_ast(engine, None, name, rhai::Position::NONE)?
-            .ok()
-    };
-    let called = scan::aws_calls(ast, &crate::aws::services::SERVICES, &load);
+/// `engine` with the AWS functions the compiled script can reach registered (every one when
+/// that cannot be told), and which those are: a script that makes five calls does not pay
+/// for registering 1,642 (EC2's 811 among them for one `ec2::describe_subnets`).
+pub fn register_services_for(
+    engine: &mut Engine,
+    runtime: &Rc<Runtime>,
+    compiled: &Compiled,
+) -> Reached {
+    let called = scan::aws_calls(
+        &compiled.ast,
+        &compiled.imported,
+        &crate::aws::services::SERVICES,
+    );
     let reach = match &called {
         Some(functions) => aws_modules::Reach::Only(functions),
         None => aws_modules::Reach::All,
@@ -99,30 +100,63 @@ pub fn module_dirs(script_dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Compiles a script and runs the static checks: a syntax error or a call to a function that
-/// exists nowhere stops here, before any step runs.
-pub fn compile(engine: &Engine, name: &str, text: &str) -> Result<AST, Box<Diagnostic>> {
+/// A script compiled, with the modules it imports (compiled, not run).
+pub struct Compiled {
+    pub ast: AST,
+    pub imported: scan::Imported,
+}
+
+/// Compiles a script and the modules it imports, and runs the static checks: a syntax error
+/// in the script or a call to a function that exists nowhere, in the script or in a module,
+/// stops here, before any step runs (in a module, it would fail only when a step reached it).
+pub fn compile(
+    engine: &Engine,
+    runtime: &Runtime,
+    name: &str,
+    text: &str,
+) -> Result<Compiled, Box<Diagnostic>> {
     let mut ast = engine
         .compile(text)
         .map_err(|e| Box::new(errors::parse_diagnostic(&e, name, text)))?;
     ast.set_source(name);
-    check_calls(engine, &ast, name, text)?;
+    let names = names(engine);
+    check_calls(&names, &ast, name, text)?;
+    // Through the resolver, which keeps what it compiles for the import (imports.rs).
+    let load = |path: &str| {
+        engine
+            .module_resolver()
+            .resolve_ast(engine, None, path, rhai::Position::NONE)?
+            .ok()
+    };
+    let imported = scan::imports(&ast, &load);
+    for module in &imported.modules {
+        let source = module.source().unwrap_or_default();
+        let (file, text) = runtime
+            .source_file(source)
+            .unwrap_or_else(|| (source.to_string(), Rc::from("")));
+        check_calls(&names, module, &file, &text)?;
+    }
     if let Some(&(line, column)) = scan::misplaced_in_groups(&ast).first() {
         return Err(Box::new(
             Diagnostic::new(parallel::ONLY_STEPS).at(name, text, line, column),
         ));
     }
-    Ok(ast)
+    Ok(Compiled { ast, imported })
+}
+
+/// What calls may name in `engine` (see `check_calls`).
+pub fn names(engine: &Engine) -> scan::Names<'_> {
+    scan::Names::new(engine, aws_modules::functions_by_module)
 }
 
 /// Refuses calls to functions that exist nowhere, naming the first and noting the others.
 pub fn check_calls(
-    engine: &Engine,
+    names: &scan::Names,
     ast: &AST,
     name: &str,
     text: &str,
 ) -> Result<(), Box<Diagnostic>> {
-    let unknown = scan::unknown_calls(ast, engine, aws_modules::functions_by_module);
+    let unknown = scan::unknown_calls(ast, names);
     let Some(first) = unknown.first() else {
         return check_inputs(ast, name, text);
     };

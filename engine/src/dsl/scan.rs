@@ -2,7 +2,7 @@
 //! params it asks for, and calls to functions that exist nowhere (for `check`, and before
 //! every run, so a typo fails before the first step changes anything).
 
-use std::cell::LazyCell;
+use std::cell::{LazyCell, OnceCell};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use rhai::{ASTNode, Engine, Expr, FnCallExpr, Position, Stmt, AST};
@@ -233,86 +233,151 @@ const LANGUAGE_FUNCTIONS: [&str; 10] = [
     "debug",
 ];
 
-/// The AWS functions running the script may call, by service (of `services`): those it
-/// calls, in the script or in a module it imports (found and compiled by `load`, never run).
-/// `None` when that cannot be told, so every function of every service may be called: an
-/// import by a computed name or one that cannot be loaded, or an `eval`, whose text may call
-/// anything. (A function pointer cannot name a module's function: `Fn` takes a plain name.)
-pub fn aws_calls(
-    ast: &AST,
-    services: &[&str],
-    load: &dyn Fn(&str) -> Option<AST>,
-) -> Option<BTreeMap<String, BTreeSet<String>>> {
-    let mut found = BTreeMap::new();
-    let mut seen = HashSet::new();
-    calls_in(ast, services, load, &mut seen, &mut found).then_some(found)
+/// The modules a script imports by a constant name, and those they import, each once, as
+/// `load` compiled them (never run). `complete` is false when some import cannot be
+/// followed: an import by a computed name, or of a module `load` cannot compile.
+pub struct Imported {
+    pub modules: Vec<AST>,
+    pub complete: bool,
 }
 
-/// Adds what `ast` calls to `found`; false when that cannot be told.
-fn calls_in(
+pub fn imports(ast: &AST, load: &dyn Fn(&str) -> Option<AST>) -> Imported {
+    let mut imported = Imported {
+        modules: Vec::new(),
+        complete: true,
+    };
+    let mut seen = HashSet::new();
+    follow_imports(ast, load, &mut seen, &mut imported);
+    imported
+}
+
+fn follow_imports(
     ast: &AST,
-    services: &[&str],
     load: &dyn Fn(&str) -> Option<AST>,
     seen: &mut HashSet<String>,
-    found: &mut BTreeMap<String, BTreeSet<String>>,
-) -> bool {
-    let mut evaluates = false;
-    each_call(ast, |call, _| {
-        if !call.is_qualified() {
-            evaluates |= call.name == "eval";
-            return;
-        }
-        let namespace = call.namespace.to_string();
-        if services.contains(&namespace.as_str()) {
-            found
-                .entry(namespace)
-                .or_default()
-                .insert(call.name.to_string());
-        }
-    });
-    if evaluates {
-        return false;
-    }
-    let mut imports = Vec::new();
+    imported: &mut Imported,
+) {
+    let mut names = Vec::new();
     ast.walk(&mut |path: &[ASTNode]| {
         if let Some(ASTNode::Stmt(Stmt::Import(import, _))) = path.last() {
             match &import.0 {
-                Expr::StringConstant(name, _) => imports.push(Some(name.to_string())),
-                _ => imports.push(None),
+                Expr::StringConstant(name, _) => names.push(name.to_string()),
+                _ => imported.complete = false,
             }
         }
         true
     });
-    imports.into_iter().all(|import| match import {
-        None => false,
-        Some(name) if !seen.insert(name.clone()) => true,
-        Some(name) => {
-            load(&name).is_some_and(|module| calls_in(&module, services, load, seen, found))
+    for name in names {
+        if !seen.insert(name.clone()) {
+            continue;
         }
-    })
+        match load(&name) {
+            Some(module) => {
+                follow_imports(&module, load, seen, imported);
+                imported.modules.push(module);
+            }
+            None => imported.complete = false,
+        }
+    }
+}
+
+/// The AWS functions running the script may call, by service (of `services`): those it
+/// calls, in the script or in the modules it imports. `None` when that cannot be told, so
+/// every function of every service may be called: an import that cannot be followed, or an
+/// `eval`, whose text may call anything. (A function pointer cannot name a module's
+/// function: `Fn` takes a plain name.)
+pub fn aws_calls(
+    ast: &AST,
+    imported: &Imported,
+    services: &[&str],
+) -> Option<BTreeMap<String, BTreeSet<String>>> {
+    let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut evaluates = false;
+    for ast in std::iter::once(ast).chain(&imported.modules) {
+        each_call(ast, |call, _| {
+            if !call.is_qualified() {
+                evaluates |= call.name == "eval";
+                return;
+            }
+            let namespace = call.namespace.to_string();
+            if services.contains(&namespace.as_str()) {
+                found
+                    .entry(namespace)
+                    .or_default()
+                    .insert(call.name.to_string());
+            }
+        });
+    }
+    (imported.complete && !evaluates).then_some(found)
 }
 
 /// Why a call to an operation of the models this build does not bind is refused, and what binds it.
 const LEFT_OUT: &str = ": this build binds only the core operations (README, \"AWS\"); \
     `cargo install --locked --path engine --features all-operations` binds every one";
 
-/// Calls to functions that exist nowhere. `modules` lists the functions of each static
-/// module (`ecr` → `create_repository`, ...), so `ecr::creat_repository` is caught too.
-/// Both tables are built only when a call needs them: a script with no calls starts at once.
-pub fn unknown_calls(
-    ast: &AST,
-    engine: &Engine,
-    modules: impl FnOnce() -> BTreeMap<&'static str, Vec<&'static str>>,
-) -> Vec<UnknownCall> {
-    let modules = LazyCell::new(modules);
-    let known = LazyCell::new(|| known_names(ast, engine));
+/// What calls in a script and the modules it imports may name beyond their own functions
+/// and variables: the functions of each static module (`ecr` -> `create_repository`, ...)
+/// and the engine's own. Each table is built once, and only when a call needs it: a script
+/// with no calls starts at once, one with five imported modules reads the engine's names once.
+pub struct Names<'e> {
+    engine: &'e Engine,
+    list_modules: fn() -> BTreeMap<&'static str, Vec<&'static str>>,
+    modules: OnceCell<BTreeMap<&'static str, Vec<&'static str>>>,
+    functions: OnceCell<HashSet<String>>,
+}
+
+impl<'e> Names<'e> {
+    pub fn new(
+        engine: &'e Engine,
+        list_modules: fn() -> BTreeMap<&'static str, Vec<&'static str>>,
+    ) -> Names<'e> {
+        Names {
+            engine,
+            list_modules,
+            modules: OnceCell::new(),
+            functions: OnceCell::new(),
+        }
+    }
+
+    fn module(&self, namespace: &str) -> Option<&Vec<&'static str>> {
+        self.modules
+            .get_or_init(|| (self.list_modules)())
+            .get(namespace)
+    }
+
+    /// The engine's functions, by name alone: formatting every registered function's
+    /// signature to read its name back was most of a no-op run's start.
+    fn functions(&self) -> &HashSet<String> {
+        self.functions.get_or_init(|| {
+            self.engine
+                .collect_fn_metadata(
+                    None,
+                    |f| {
+                        f.namespace.is_empty().then(|| {
+                            let name = f.metadata.name.as_str();
+                            name.trim_start_matches("get$")
+                                .trim_start_matches("set$")
+                                .to_string()
+                        })
+                    },
+                    true,
+                )
+                .into_iter()
+                .collect()
+        })
+    }
+}
+
+/// Calls in `ast` to functions that exist nowhere, `ecr::creat_repository` too.
+pub fn unknown_calls(ast: &AST, names: &Names) -> Vec<UnknownCall> {
+    let own = LazyCell::new(|| own_names(ast));
     let mut unknown = Vec::new();
     each_call(ast, |call, pos| {
         let (line, column) = line_col(pos);
         if call.is_qualified() {
             // Only the static modules are known here; `import`ed ones resolve at run time.
             let namespace = call.namespace.to_string();
-            let Some(functions) = modules.get(namespace.as_str()) else {
+            let Some(functions) = names.module(namespace.as_str()) else {
                 return;
             };
             if !functions.contains(&call.name.as_str()) {
@@ -331,42 +396,27 @@ pub fn unknown_calls(
             }
             return;
         }
-        if call.is_operator_call() || known.contains(call.name.as_str()) {
+        let name = call.name.as_str();
+        if call.is_operator_call() || own.contains(name) || names.functions().contains(name) {
             return;
         }
-        let hint = did_you_mean(&call.name, known.iter().map(String::as_str));
+        let known = own.iter().chain(names.functions()).map(String::as_str);
         unknown.push(UnknownCall {
-            name: call.name.to_string(),
+            name: name.to_string(),
             line,
             column,
-            hint,
+            hint: did_you_mean(name, known),
         });
     });
     unknown.sort_by_key(|u| (u.line, u.column));
     unknown
 }
 
-/// What an unqualified call may name: the engine's functions, the language's, the script's
-/// own, and its variables and parameters (which may hold a function pointer).
-fn known_names(ast: &AST, engine: &Engine) -> HashSet<String> {
-    // The names alone: formatting every registered function's signature to read its name
-    // back was most of a no-op run's start.
-    let mut known: HashSet<String> = engine
-        .collect_fn_metadata(
-            None,
-            |f| {
-                f.namespace.is_empty().then(|| {
-                    let name = f.metadata.name.as_str();
-                    name.trim_start_matches("get$")
-                        .trim_start_matches("set$")
-                        .to_string()
-                })
-            },
-            true,
-        )
-        .into_iter()
-        .collect();
-    known.extend(LANGUAGE_FUNCTIONS.iter().map(|s| s.to_string()));
+/// What an unqualified call in `ast` may name besides the engine's functions: the
+/// language's, the script's own, and its variables and parameters (which may hold a
+/// function pointer).
+fn own_names(ast: &AST) -> HashSet<String> {
+    let mut known: HashSet<String> = LANGUAGE_FUNCTIONS.iter().map(|s| s.to_string()).collect();
     known.extend(ast.iter_functions().map(|f| f.name.to_string()));
     for f in ast.iter_functions() {
         known.extend(f.params.iter().map(|p| p.to_string()));

@@ -338,7 +338,7 @@ impl Repl {
         };
         let mut main = self.functions.merge(&ast);
         main.set_source(name);
-        if let Err(diagnostic) = dsl::check_calls(&self.engine, &main, name, text) {
+        if let Err(diagnostic) = dsl::check_calls(&dsl::names(&self.engine), &main, name, text) {
             self.output().diagnostic(&diagnostic);
             self.failures += 1;
             return None;
