@@ -381,21 +381,30 @@ pub struct Running {
 impl Running {
     /// Reads events until one of `kind` whose fields match `field = value`.
     pub fn wait_for(&mut self, kind: &str, field: &str, value: &str) -> Value {
+        let event = self.next_event(kind, field, value);
+        event.unwrap_or_else(|| {
+            panic!(
+                "runbook {:?} ended before a {kind} event for {value}",
+                self.args
+            )
+        })
+    }
+
+    /// The next event of `kind` whose fields match `field = value`; `None` when the process
+    /// ends first.
+    pub fn next_event(&mut self, kind: &str, field: &str, value: &str) -> Option<Value> {
         let mut line = String::new();
         loop {
             line.clear();
-            let read = self.stdout.read_line(&mut line).expect("read events");
-            assert!(
-                read > 0,
-                "runbook {:?} ended before a {kind} event for {value}",
-                self.args
-            );
+            if self.stdout.read_line(&mut line).expect("read events") == 0 {
+                return None;
+            }
             let Ok(event) = serde_json::from_str::<Value>(&line) else {
                 continue;
             };
             crate::protocol::check(&event);
             if event["event"] == kind && event[field].as_str() == Some(value) {
-                return event;
+                return Some(event);
             }
         }
     }

@@ -66,8 +66,12 @@ impl Output {
         };
         event.insert("at".into(), at.into());
         let (event, _) = self.secrets.encode(Value::Object(event));
+        // Serialised to bytes and written at once: through `Display` and `writeln!`, each
+        // piece of the JSON went through the formatter and the line buffer's newline search.
+        let mut line = serde_json::to_vec(&event).unwrap_or_default();
+        line.push(b'\n');
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{event}");
+        let _ = out.write_all(&line);
         let _ = out.flush();
     }
 

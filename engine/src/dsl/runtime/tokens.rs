@@ -61,11 +61,7 @@ impl Runtime {
 /// A token as the services take one: 36 characters, hex digits and dashes, as a UUID is
 /// written (EC2 takes up to 64, Secrets Manager 32 to 64, CloudWatch Logs 36 to 128).
 fn token(seed: &str) -> String {
-    let hex: String = Sha256::digest(seed.as_bytes())
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex = crate::dsl::source::hex(&Sha256::digest(seed.as_bytes())[..16]);
     format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],
