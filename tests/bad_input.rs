@@ -189,6 +189,25 @@ fn a_runtime_error_in_a_step_points_at_the_line_and_names_the_step() {
     );
 }
 
+/// The text given to `eval` is in no file: the error points at the `eval` call and says
+/// where in the text it happened, not at the same line and column of the script.
+#[test]
+fn an_error_inside_eval_points_at_the_eval_call() {
+    // An `eval` may call AWS, so the run resolves credentials first (none is sent).
+    let t = Test::new()
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "example")
+        .env("AWS_REGION", "us-east-1");
+    let script = "let n = 1;\nstep \"e\" {\n    eval(\"let a = 1;\\nsleeep(a)\")\n}\n";
+    quiet(&t, script, &[]).status(1).stderr_is(
+        "error: Function not found: sleeep (i64)\n --> bad.rhai:3:10\n  |\n\
+         3 |     eval(\"let a = 1;\\nsleeep(a)\")\n  |          ^\n  \
+         = step: e\n  = note: in the text given to eval, at line 2, column 1\n  \
+         = note: in function eval, called at line 3\n  \
+         = note: fix the cause, then `runbook resume bad-1` goes on from this step\n",
+    );
+}
+
 #[test]
 fn a_value_that_json_cannot_hold_fails_the_step() {
     let t = Test::new();

@@ -25,6 +25,15 @@ pub fn thrown_message(value: &rhai::Dynamic) -> String {
 fn message_of(error: &EvalAltResult) -> String {
     match error {
         EvalAltResult::ErrorRuntime(value, _) => thrown_message(value),
+        // Reached where the static check could not look (an `eval`'s text, a REPL module).
+        EvalAltResult::ErrorFunctionNotFound(signature, _) => {
+            let name = signature.split(' ').next().unwrap_or_default();
+            let left_out = name.split_once("::").is_some_and(|(service, function)| {
+                crate::aws::services::left_out(service, function)
+            });
+            let hint = if left_out { super::scan::LEFT_OUT } else { "" };
+            format!("Function not found: {signature}{hint}")
+        }
         other => {
             // Rhai appends " (line L, position P)"; the diagnostic shows the place itself.
             let text = other.to_string();
@@ -56,15 +65,25 @@ fn unwind(error: &EvalAltResult) -> (&EvalAltResult, Vec<Call>) {
 }
 
 pub fn eval_diagnostic(error: &EvalAltResult, runtime: &Runtime) -> Diagnostic {
-    let (root, calls) = unwind(error);
+    let (root, mut calls) = unwind(error);
     let mut diagnostic = Diagnostic::new(message_of(root));
+    // Inside an `eval`, positions count in the evaluated text, which is in no file: the
+    // place shown is the `eval` call, the place in the text a note.
+    let mut in_eval = None;
+    if let Some(at) = calls.iter().rposition(|(name, _, _)| name == "eval") {
+        in_eval = root
+            .position()
+            .line()
+            .map(|line| (line, root.position().position()));
+        calls.truncate(at + 1);
+    }
     // Rhai reports the innermost position relative to the source of the innermost function.
     let source = calls
         .iter()
         .rev()
         .find_map(|(_, source, _)| source.clone())
         .or_else(|| runtime.main_source_name());
-    let pos = if root.position().is_none() {
+    let pos = if root.position().is_none() || in_eval.is_some() {
         calls.last().map_or(Position::NONE, |(_, _, pos)| *pos)
     } else {
         root.position()
@@ -73,6 +92,12 @@ pub fn eval_diagnostic(error: &EvalAltResult, runtime: &Runtime) -> Diagnostic {
         if let Some((file, text)) = runtime.source_file(&name) {
             diagnostic = diagnostic.at(&file, &text, line, pos.position().unwrap_or(1));
         }
+    }
+    if let Some((line, column)) = in_eval {
+        diagnostic = diagnostic.note(format!(
+            "in the text given to eval, at line {line}, column {}",
+            column.unwrap_or(1)
+        ));
     }
     for (name, _, pos) in calls.iter().rev() {
         if let Some(line) = pos.line() {

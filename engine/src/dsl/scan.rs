@@ -312,7 +312,7 @@ pub fn aws_calls(
 }
 
 /// Why a call to an operation of the models this build does not bind is refused, and what binds it.
-const LEFT_OUT: &str = ": this build binds only the core operations (README, \"AWS\"); \
+pub(crate) const LEFT_OUT: &str = ": this build binds only the core operations (README, \"AWS\"); \
     `cargo install --locked --path engine --features all-operations` binds every one";
 
 /// What calls in a script and the modules it imports may name beyond their own functions
